@@ -1,0 +1,1 @@
+"""The data layer: models, migrations, queries (reads), commands (writes) and the CLI."""

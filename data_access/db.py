@@ -1,0 +1,113 @@
+"""Where the one shared database is and how to open it.
+
+``DATABASE_URL`` (any SQLAlchemy URL) wins; unset, the embedded SQLite file
+``data/joint_meeting.db`` in the project is used and created on first use.
+
+SQLite is opened so that several app sessions (and the command line) can share it safely:
+foreign keys enforced, WAL journal (readers never block the writer), a busy timeout instead
+of "database is locked" errors, and ``BEGIN IMMEDIATE`` for every transaction so that two
+writers queue instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "joint_meeting.db"
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            # Plain postgresql:// would pick psycopg2, which we do not ship; psycopg 3 it is.
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def is_sqlite(engine_or_url: Engine | str) -> bool:
+    url = engine_or_url if isinstance(engine_or_url, str) else str(engine_or_url.url)
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str) -> Engine:
+    if is_sqlite(url):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def get_engine() -> Engine:
+    """The engine for the current ``DATABASE_URL`` (one pool per URL per process)."""
+    url = database_url()
+    if url not in _ENGINES:
+        _ENGINES[url] = make_engine(url)
+    return _ENGINES[url]
+
+
+def reset_engines() -> None:
+    """Close and forget every engine (tests switch ``DATABASE_URL`` between databases)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
+
+
+def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+
+
+@contextmanager
+def read_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for queries; nothing is committed."""
+    with session_factory(engine)() as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine | None = None) -> Iterator[Session]:
+    """One all-or-nothing transaction: commit on success, roll back on any error.
+
+    On SQLite it starts with ``BEGIN IMMEDIATE`` so that concurrent writers wait their turn.
+    """
+    engine = engine or get_engine()
+    with engine.connect() as conn:
+        conn.info["write"] = True
+        try:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                with conn.begin():
+                    yield session
+                    session.flush()
+        finally:
+            conn.info["write"] = False

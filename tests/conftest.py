@@ -1,0 +1,138 @@
+"""Database fixtures: every database test runs on SQLite and on PostgreSQL.
+
+``TEST_DATABASES`` (default ``sqlite,postgresql``) chooses the back ends. PostgreSQL is
+started here, on loopback, for the session (``tests/support/postgres.py``). When the server
+binaries are missing the PostgreSQL half is skipped with the reason, except under ``CI``,
+where it fails: CI must test both.
+
+Fixtures:
+- ``empty_db``: a fresh database migrated to head, nothing in it; ``DATABASE_URL`` points at it.
+- ``city_db``: the sample city (small, seeded once per session and back end); read only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from itertools import count
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from data_access import db, schema
+from tests.support.postgres import PostgresServer, PostgresUnavailable
+
+DATABASES = [d.strip() for d in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
+_counter = count()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    try:
+        server = PostgresServer()
+        server.start()
+    except (PostgresUnavailable, OSError, Exception) as exc:  # noqa: BLE001 - report any cause
+        if os.environ.get("CI"):
+            raise RuntimeError(f"PostgreSQL could not be started in CI: {exc}") from exc
+        pytest.skip(f"PostgreSQL not available on this machine: {exc}")
+    yield server
+    db.reset_engines()
+    server.stop()
+
+
+class Backend:
+    """Makes databases of one kind, each migrated to head, from a template made once."""
+
+    def __init__(self, kind: str, pg: PostgresServer | None):
+        self.kind = kind
+        self.pg = pg
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"jm-{kind}-"))
+        self._template: str | None = None
+
+    def _migrated_template(self) -> str:
+        if self._template is None:
+            if self.kind == "sqlite":
+                path = self.tmp / "template.db"
+                url = f"sqlite:///{path}"
+            else:
+                self._admin("CREATE DATABASE jm_template")
+                url = self.pg.url("jm_template")
+            engine = db.make_engine(url)
+            schema.upgrade(engine)
+            engine.dispose()
+            self._template = url
+        return self._template
+
+    def _admin(self, sql: str) -> None:
+        engine = create_engine(self.pg.url("postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(sql))
+        engine.dispose()
+
+    def new_database(self, name: str | None = None) -> str:
+        template = self._migrated_template()
+        name = name or f"t{next(_counter)}"
+        if self.kind == "sqlite":
+            path = self.tmp / f"{name}.db"
+            shutil.copyfile(Path(template.removeprefix("sqlite:///")), path)
+            return f"sqlite:///{path}"
+        self._admin(f"CREATE DATABASE {name} TEMPLATE jm_template")
+        return self.pg.url(name)
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def backend(request):
+    kind = request.param
+    pg = request.getfixturevalue("pg_server") if kind == "postgresql" else None
+    b = Backend(kind, pg)
+    yield b
+    db.reset_engines()
+    b.cleanup()
+
+
+def _use(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    db.reset_engines()
+
+
+@pytest.fixture
+def empty_db(backend):
+    """A fresh, migrated, empty database; ``DATABASE_URL`` points at it during the test."""
+    old = os.environ.get("DATABASE_URL")
+    url = backend.new_database()
+    _use(url)
+    yield db.get_engine()
+    db.reset_engines()
+    if old is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = old
+
+
+@pytest.fixture(scope="session")
+def _city_url(backend):
+    from sample_data.seed import seed_city
+
+    url = backend.new_database(f"city_{backend.kind}")
+    engine = db.make_engine(url)
+    seed_city(engine, scale=1.0, random_seed=7)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def city_db(_city_url):
+    """The sample city seeded once per back end; tests must only read it."""
+    old = os.environ.get("DATABASE_URL")
+    _use(_city_url)
+    yield db.get_engine()
+    if old is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = old
+    db.reset_engines()
