@@ -1,0 +1,1 @@
+"""English for each area's labels; see ``ui.i18n``."""
