@@ -1,0 +1,111 @@
+"""Assistance requests (执法协作): ask another agency for help, answer or extend a request."""
+
+from datetime import date
+
+import streamlit as st
+
+from data_access.commands import assistance as commands
+from data_access.db import read_session
+from data_access.queries.forms import agency_options, assistance_for_edit, assistance_to_act_on
+from rules import lifecycle
+from rules.permissions import can, scope_for
+from ui.forms import EntryForm, agency_picker, caption_limit, status_text
+from ui.i18n import pick, t
+from ui.session import actor
+
+user = actor()
+st.title(t("执法协作"))
+may_ask, may_answer = can(user.role, "assist.create"), can(user.role, "assist.answer")
+if not (may_ask or may_answer):
+    st.info(t("您的角色不能登记执法协作。"))
+    st.stop()
+today = date.today()
+with read_session() as session:
+    agencies = agency_options(session, include_inactive=True)
+
+ask_tab, answer_tab = st.tabs([t("提出协作请求"), t("答复与延期")])
+
+with ask_tab:
+    form = EntryForm("assist_new")
+    form.start()
+    with st.form("assist_new_form", enter_to_submit=False):
+        kinds = list(lifecycle.ASSISTANCE_KIND_LABELS)
+        kind = st.selectbox(t("协作类型"), kinds, format_func=lambda k: pick(lifecycle.ASSISTANCE_KIND_LABELS[k]),
+                            key=form.key("kind"))
+        form.slot("kind")
+        subject = st.text_input(t("协作事项"), key=form.key("subject"))
+        caption_limit(200)
+        form.slot("subject")
+        own_only = scope_for(user.role, "assist.create") == "own"
+        asker = agency_picker(form, "from_agency_id", "请求单位", agencies, default=user.agency_id,
+                              only=user.agency_id if own_only else None)
+        asked = agency_picker(form, "to_agency_id", "被请求单位", agencies)
+        requested_on = st.date_input(t("请求日期"), value=today, key=form.key("requested_on"))
+        form.slot("requested_on")
+        st.caption(t("被请求单位应在3个工作日内书面答复；需要技术鉴定的可以延期。"))
+        form.general_slot()
+        submitted = st.form_submit_button(t("提交请求"), type="primary", disabled=not may_ask)
+    if submitted:
+        form.submit(
+            lambda: commands.request_assistance(
+                user, kind=kind, subject=subject, from_agency_id=asker, to_agency_id=asked,
+                requested_on=requested_on,
+            ),
+            lambda saved: t("已登记协作请求 {number}：{subject}。", number=saved.number, subject=subject.strip()),
+        )
+
+with answer_tab:
+    everyone = scope_for(user.role, "assist.answer") == "any"
+    with read_session() as session:
+        rows = assistance_to_act_on(session, None if everyone else user.agency_id)
+    notice = EntryForm("assist_answer")
+    if not rows:
+        notice.start()
+        st.info(t("没有等待本单位答复的协作请求。"))
+    else:
+        labels = {r.id: f"{r.number} · {r.subject} · {r.from_agency} → {r.to_agency} · {t('期限')} {r.due_on}"
+                  for r in rows}
+        chosen = st.selectbox(t("选择协作请求"), list(labels), format_func=labels.get, key="assist_answer.pick")
+        with read_session() as session:
+            record = assistance_for_edit(session, chosen)
+        form = EntryForm(f"assist_{record.id}", notice="assist_answer")
+        form.start()
+        version = form.shown_version(record.id, record.version)
+        with st.container(border=True):
+            st.markdown(f"**{record.number}** {record.subject}")
+            st.markdown(
+                f"{pick(lifecycle.ASSISTANCE_KIND_LABELS.get(record.kind, (record.kind,) * 2))} · "
+                f"{record.from_agency} → {record.to_agency} · {t('请求日期')} {record.requested_on} · "
+                f"{t('答复期限')} {record.due_on}" + (f"（{t('暂定')}）" if record.due_provisional else "")
+                + (f" · {t('已延期')}" if record.extended else "")
+            )
+            st.caption(t("表单版本 v{version}", version=version) + " · " + status_text("assistance", record.status))
+        action = st.radio(t("办理事项"), ["answer", "extend"], horizontal=True, key=form.key("action"),
+                          format_func=lambda a: t("书面答复") if a == "answer" else t("因技术鉴定延期"))
+        with st.form(f"assist_{record.id}_{action}", enter_to_submit=False):
+            form.slot("status")
+            if action == "answer":
+                answered_on = st.date_input(t("答复日期"), value=today, key=form.key("answered_on"))
+                form.slot("answered_on")
+                answer = st.text_area(t("答复内容"), key=form.key("answer"))
+                form.slot("answer")
+
+                def save():
+                    return commands.answer_assistance(
+                        user, record.id, answered_on=answered_on, answer=answer, expected_version=version
+                    )
+            else:
+                reason = st.text_area(t("延期理由"), key=form.key("reason"))
+                form.slot("reason")
+
+                def save():
+                    return commands.extend_assistance(user, record.id, reason=reason, expected_version=version)
+            form.general_slot()
+            submitted = st.form_submit_button(t("保存"), type="primary")
+        form.stale_notice()
+        if submitted:
+            form.submit(
+                save,
+                lambda saved: t("协作请求 {number} 已保存：{status}。", number=saved.number,
+                                status=status_text("assistance", saved.status)),
+            )

@@ -1,0 +1,130 @@
+"""Joint enforcement operations (联合执法): start one under the routine, special or emergency
+mechanism; decide on applications; record the start and the outcome."""
+
+from datetime import date
+
+import streamlit as st
+
+from data_access.commands import operations as commands
+from data_access.db import read_session
+from data_access.queries.forms import agency_options, operation_for_edit, operations_to_act_on
+from rules import lifecycle
+from rules.permissions import can, scope_for
+from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, status_text
+from ui.i18n import pick, t
+from ui.session import actor
+
+user = actor()
+st.title(t("联合执法"))
+may_create, may_decide = can(user.role, "operation.create"), can(user.role, "operation.decide")
+if not (may_create or may_decide):
+    st.info(t("您的角色不能登记联合执法行动。"))
+    st.stop()
+today = date.today()
+with read_session() as session:
+    agencies = agency_options(session, include_inactive=True)
+
+new_tab, open_tab = st.tabs([t("发起联合执法"), t("审批与实施")])
+
+with new_tab:
+    form = EntryForm("operation_new")
+    form.start()
+    with st.form("operation_new_form", enter_to_submit=False):
+        title = st.text_input(t("行动名称"), key=form.key("title"))
+        caption_limit(200)
+        form.slot("title")
+        mechanisms = list(lifecycle.JOINT_OP_MECHANISMS)
+        mechanism = st.radio(t("启动方式"), mechanisms, horizontal=True, key=form.key("mechanism"),
+                             format_func=lambda m: pick(lifecycle.JOINT_OP_MECHANISMS[m]))
+        form.slot("mechanism")
+        st.caption(t("专项启动须在行动开始3日前提出申请，办公室在收到申请之日起2日内作出决定；"
+                     "应急启动立即实施，被通知单位当日派员。"))
+        own_only = scope_for(user.role, "operation.create") == "own"
+        lead = agency_picker(form, "lead_agency_id", "牵头单位", agencies, default=user.agency_id,
+                             only=user.agency_id if own_only else None)
+        participants = agencies_picker(form, "participant_ids", "参与单位", agencies)
+        a, b, c = st.columns(3)
+        applied_on = a.date_input(t("申请日期"), value=today, key=form.key("applied_on"))
+        with a:
+            form.slot("applied_on")
+        start_on = b.date_input(t("开始日期"), value=today, key=form.key("start_on"))
+        with b:
+            form.slot("start_on")
+        end_on = c.date_input(t("结束日期（可不填）"), value=None, key=form.key("end_on"))
+        with c:
+            form.slot("end_on")
+        form.general_slot()
+        submitted = st.form_submit_button(t("提交"), type="primary", disabled=not may_create)
+    if submitted:
+        form.submit(
+            lambda: commands.create_operation(
+                user, title=title, mechanism=mechanism, lead_agency_id=lead, participant_ids=participants,
+                start_on=start_on, end_on=end_on, applied_on=applied_on,
+            ),
+            lambda saved: t("已登记联合执法行动 {number}：{title}，状态：{status}。", number=saved.number,
+                            title=title.strip(), status=status_text("joint_operation", saved.status)),
+        )
+
+with open_tab:
+    everyone = scope_for(user.role, "operation.decide") == "any" or scope_for(user.role, "operation.create") == "any"
+    with read_session() as session:
+        rows = operations_to_act_on(session, None if everyone else user.agency_id)
+    if not rows:
+        EntryForm("operation_open").start()
+        st.info(t("没有待审批或正在实施的联合执法行动。"))
+    else:
+        labels = {r.id: f"{r.number} · {r.title} · {status_text('joint_operation', r.status)}" for r in rows}
+        chosen = st.selectbox(t("选择行动"), list(labels), format_func=labels.get, key="operation_open.pick")
+        with read_session() as session:
+            record = operation_for_edit(session, chosen)
+        form = EntryForm(f"operation_{record.id}", notice="operation_open")
+        form.start()
+        version = form.shown_version(record.id, record.version)
+        with st.container(border=True):
+            st.markdown(f"**{record.number}** {record.title}")
+            st.markdown(
+                f"{pick(lifecycle.JOINT_OP_MECHANISMS.get(record.mechanism, (record.mechanism,) * 2))} · "
+                f"{t('牵头单位')}：{record.lead_agency} · {t('参与单位')}：{'、'.join(record.participants) or '—'}"
+            )
+            st.markdown(
+                f"{t('申请日期')} {record.applied_on or '—'} · {t('审批期限')} {record.decision_due_on or '—'} · "
+                f"{t('开始日期')} {record.start_on} · {status_text('joint_operation', record.status)}"
+            )
+            st.caption(t("表单版本 v{version}", version=version))
+        actions = {"decide": "审批", "in_progress": "开始实施", "finished": "结束并登记成效"}
+        default = "decide" if record.status == "applied" else ("finished" if record.status == "in_progress"
+                                                               else "in_progress")
+        action = st.radio(t("办理事项"), list(actions), index=list(actions).index(default), horizontal=True,
+                          key=form.key("action"), format_func=lambda a: t(actions[a]))
+        with st.form(f"operation_{record.id}_{action}", enter_to_submit=False):
+            form.slot("status")
+            if action == "decide":
+                approve = st.radio(t("审批结果"), [True, False], horizontal=True, key=form.key("decide.approve"),
+                                   format_func=lambda ok: t("批准") if ok else t("不予批准"))
+                form.slot("approve")
+                decided_on = st.date_input(t("审批日期"), value=today, key=form.key("decide.decided_on"))
+                form.slot("decided_on")
+
+                def save():
+                    return commands.decide_operation(user, record.id, approve=approve, decided_on=decided_on,
+                                                     expected_version=version)
+            else:
+                on = st.date_input(t("日期"), value=today, key=form.key(f"{action}.on"))
+                form.slot("on")
+                outcome = None
+                if action == "finished":
+                    outcome = st.text_area(t("行动成效"), key=form.key("finished.outcome"))
+                    form.slot("outcome")
+
+                def save():
+                    return commands.advance_operation(user, record.id, status=action, on=on, outcome=outcome,
+                                                      expected_version=version)
+            form.general_slot()
+            submitted = st.form_submit_button(t("保存"), type="primary")
+        form.stale_notice()
+        if submitted:
+            form.submit(
+                save,
+                lambda saved: t("联合执法行动 {number} 已保存：{status}。", number=saved.number,
+                                status=status_text("joint_operation", saved.status)),
+            )
