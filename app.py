@@ -1,10 +1,14 @@
-"""Entry point: page config, login, the menu for the user's role, language."""
+"""Entry point: page config, the demo-mode banner, login, language, the menu for the user's role."""
 
 import streamlit as st
 
 from ui import auth, menu
 
 st.set_page_config(page_title="联席会议工作平台", page_icon=":material/gavel:", layout="wide")
+auth.leave_pages_folder_mode()  # the first run of a fresh server: see its docstring
 
-actor = auth.login_gate()
-st.navigation(menu.pages_for(actor.role)).run()
+config = auth.config()
+auth.demo_banner(config)
+actor = auth.login_gate(config)  # the login form when nobody is signed in (stops the run)
+auth.sidebar(actor)  # language choice, the user, logout
+st.navigation(menu.pages_for(actor.role), expanded=True).run()

@@ -78,6 +78,9 @@ class User(Versioned, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Login cookies issued before this moment are refused: set at logout, password reset
+    # and deactivation, so "log out" holds even though the cookie is deleted by the browser.
+    logged_out_at: Mapped[datetime | None] = mapped_column(DateTime)
     language: Mapped[str] = mapped_column(String(5), default="zh")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
@@ -94,6 +97,10 @@ class Referral(Versioned, Base):
         Index("ix_referrals_sent_on", "sent_on"),
         Index("ix_referrals_from_sent", "from_agency_id", "sent_on"),
         Index("ix_referrals_to_sent", "to_agency_id", "sent_on"),
+        # Dashboards "as of" a day: not yet acknowledged (ack_on NULL or later) and accepted
+        # without a result (result_on NULL or later) are small sets found through these.
+        Index("ix_referrals_ack_on", "ack_on"),
+        Index("ix_referrals_outcome_result", "ack_outcome", "result_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,14 +1,456 @@
-"""Login gate (placeholder until the login issue lands): everyone is the office in demo."""
+"""Login: who is using this browser session, decided before the menu is built.
+
+How a script run finds its user, in order:
+1. **This session** already signed in: re-read the account from the database on every run,
+   so a deactivation, a password reset or a logout elsewhere ends the session at the next
+   click, and a role change applies at once.
+2. **The login cookie**, read from the request (``st.context.cookies``) on the very first
+   run after a reload, so the user stays signed in and on the page in the URL. The cookie
+   is streamlit-authenticator's signed JWT (``username``, ``exp_date``); it is checked here
+   with PyJWT and the same key, its expiry, and against the database (account active, not
+   issued before the user's last logout: ``users.logged_out_at``).
+   streamlit-authenticator's own cookie reader would also accept it, but it leaves the
+   database out; its ``CookieManager`` component only answers after a browser round trip.
+3. Otherwise **the login form**. Passwords are checked against the database
+   (:func:`data_access.commands.users.check_login`: bcrypt, lock after repeated failures,
+   deactivated accounts refused) rather than by the library's form, which keeps its failure
+   count in memory and knows nothing of deactivation. On success the cookie is written with
+   the library (``Authenticate.cookie_controller.set_cookie``), in the same run, so that its
+   component reaches the browser.
+
+Logout records ``logged_out_at`` (every cookie issued before it is refused from then on),
+deletes the cookie through the library and shows the login form.
+
+Secrets: ``JM_COOKIE_KEY`` (the cookie signing key) and ``JM_ADMIN_PASSWORD`` (first admin),
+from the environment or ``.streamlit/secrets.toml``. With neither set the app runs in demo
+mode: a banner on every page, the demo accounts listed on the login page, and a fixed cookie
+key named as a demo key. See docs/login.md.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
-from data_access.commands.base import Actor
-from ui import session
+from data_access.commands import users
+from data_access.commands.base import Actor, CommandError
+from data_access.db import database_url, read_session, write_session
+from data_access.queries.admin import demo_accounts
+from rules.lifecycle import ROLE_LABELS
+from ui.i18n import LANGUAGES, lang, pick, t
+
+COOKIE_EXPIRY_DAYS = 7.0
+COOKIE_NAME = "jm_login"
+DEMO_COOKIE_NAME = "jm_login_demo"
+# Demo mode only: the key is public (it is in the repository), so a demo cookie proves
+# nothing and a production server never accepts it (production requires JM_COOKIE_KEY).
+DEMO_COOKIE_KEY = "DEMO-MODE-ONLY-public-cookie-key-of-the-joint-meeting-dashboard"
+MIN_KEY_LENGTH = 32
+
+_SIGNED_IN = "signed_in"  # SignedIn of this session
+_SINCE = "signed_in_since"  # when the session's sign-in happened (or its cookie was issued)
+_LOGOUT_REQUESTED = "_logout_requested"
+_LOGGED_OUT = "_logged_out"
+_NOTICE = "_login_notice"
+_LANG_CHOSEN = "_lang_chosen"
+_LOGIN_ERROR = "_login_error"
 
 
-def login_gate() -> Actor:
-    if st.session_state.get("actor") is None:
-        session.set_actor(Actor(username="admin", role="office"))
-    return st.session_state["actor"]
+@dataclass(frozen=True)
+class AuthConfig:
+    demo: bool
+    cookie_key: str
+    cookie_name: str
+    admin_password: str | None = None
+    problem: str | None = None  # a configuration mistake to show instead of the app
+    expiry_days: float = COOKIE_EXPIRY_DAYS
+
+
+def _secret(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    try:
+        if st.secrets.load_if_toml_exists():
+            found = st.secrets.get(name)
+            return str(found).strip() or None if found is not None else None
+    except Exception:  # noqa: BLE001 - an unreadable secrets file counts as none
+        return None
+    return None
+
+
+def config() -> AuthConfig:
+    """Demo mode, or the secrets, from the environment or ``.streamlit/secrets.toml``."""
+    key, admin_password = _secret("JM_COOKIE_KEY"), _secret("JM_ADMIN_PASSWORD")
+    if not key and not admin_password:
+        return AuthConfig(True, DEMO_COOKIE_KEY, DEMO_COOKIE_NAME)
+    problem = None
+    if not key:
+        problem = (
+            "已设置 JM_ADMIN_PASSWORD，但缺少 Cookie 签名密钥 JM_COOKIE_KEY。"
+            " / JM_ADMIN_PASSWORD is set but the cookie signing key JM_COOKIE_KEY is missing."
+        )
+    elif len(key) < MIN_KEY_LENGTH:
+        problem = (
+            f"JM_COOKIE_KEY 太短，至少需要 {MIN_KEY_LENGTH} 个字符。"
+            f" / JM_COOKIE_KEY is too short: at least {MIN_KEY_LENGTH} characters."
+        )
+    return AuthConfig(False, key or "", COOKIE_NAME, admin_password, problem)
+
+
+def demo_banner(cfg: AuthConfig) -> None:
+    """The demo-mode banner (app.py draws it above every page)."""
+    if cfg.demo:
+        st.warning(
+            "**演示模式 / demo mode** · "
+            + t("示例数据，示例账户的密码均为 demo123；请勿录入真实案件。正式使用请配置密钥（见 docs/login.md）。"),
+            icon=":material/science:",
+        )
+
+
+# ----------------------------------------------------------------------------- the gate
+def leave_pages_folder_mode() -> None:
+    """Make the first run of a freshly started server behave like every later one.
+
+    Because the project has a ``pages/`` folder, Streamlit runs the very first script run
+    of a new server process in its old "pages folder" mode (it only learns that the app
+    uses ``st.navigation`` once the app calls it): it lists the files of ``pages/`` in the
+    sidebar, may run a file of ``pages/`` without going through app.py, and answers a
+    bookmarked URL such as ``/admin-users`` with "page not found". Switching the mode off and
+    starting the run again at once (here, and from ``ui.session.actor()`` for a page file
+    run directly) keeps the login gate in front of every page and the file list hidden.
+    What this cannot undo: for a deep URL, Streamlit has already sent that first browser
+    its "page not found" notice, so it shows the notice and the home page. Every later
+    session and every reload keeps its URL (docs/login.md, "Known limits").
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # Once per session: AppTest resets the mode before each of its runs, and a rerun on
+        # every run would swallow every click.
+        if not st.session_state.get("_left_pages_folder_mode"):
+            st.session_state["_left_pages_folder_mode"] = True
+            st.rerun()
+
+
+def login_gate(cfg: AuthConfig) -> Actor:
+    """The signed-in user; draws the login form and stops the run when there is none."""
+    if cfg.problem:
+        st.error(cfg.problem, icon=":material/key_off:")
+        st.stop()
+    if not cfg.demo and cfg.admin_password:
+        _bootstrap_admin(database_url(), hashlib.sha256(cfg.admin_password.encode()).hexdigest(),
+                         cfg.admin_password)
+    authenticator = _authenticator(cfg)
+    try:
+        if st.session_state.pop(_LOGOUT_REQUESTED, False):
+            _logout(authenticator)
+        user = _session_user()
+        if user is None and not st.session_state.get(_LOGGED_OUT):
+            user = _cookie_user(cfg)
+        if user is None and st.session_state.get("login_submit"):
+            user = _submit_login(cfg, authenticator)
+    except SQLAlchemyError:
+        st.error(
+            "无法读取数据库：请先运行 `python -m data_access init-db`（演示数据：`python -m data_access seed`）。"
+            " / The database cannot be read: run `python -m data_access init-db` first"
+            " (demo data: `python -m data_access seed`).",
+            icon=":material/database:",
+        )
+        st.stop()
+    if user is None:
+        _login_navigation(cfg)
+        st.stop()
+    return user.actor
+
+
+def _login_navigation(cfg: AuthConfig) -> None:
+    """The login form, under every page URL of the app.
+
+    Every script run must build ``st.navigation``: without it Streamlit falls back to listing
+    the files of ``pages/`` in the sidebar. So the login form is served as a page at each
+    URL of the menu (hidden, all titled "登录"): the browser keeps the address it asked for,
+    and once the user signs in, the same URL resolves to the real page (a page is found by
+    the hash of its URL path). A URL the user's role has no page for then falls back to
+    their home page.
+    """
+    from ui.menu import PAGES
+
+    show = lambda: _login_page(cfg)  # noqa: E731 - one callable shared by every URL
+    pages = [st.Page(show, title=t("登录"), icon=":material/login:", url_path="login", default=True)]
+    seen = {"login"}
+    for spec in PAGES:
+        if spec.url_path not in seen:
+            seen.add(spec.url_path)
+            pages.append(st.Page(show, title=t("登录"), icon=":material/login:", url_path=spec.url_path))
+    st.navigation(pages, position="hidden").run()
+
+
+@st.cache_resource(show_spinner=False)
+def _bootstrap_admin(url: str, password_digest: str, _password: str) -> str | None:
+    # Once per process, database and password (the arguments are the cache key; the
+    # password itself is not hashed into it).
+    with write_session() as session:
+        return users.bootstrap_admin(session, _password)
+
+
+def _authenticator(cfg: AuthConfig):
+    """streamlit-authenticator's object, for writing and deleting the cookie. Built every run:
+    its cookie component must be drawn in every run for a set or delete to reach the browser."""
+    import streamlit_authenticator as stauth
+
+    # Its login form is not used (see the module docstring), so it needs no credentials.
+    return stauth.Authenticate(
+        {"usernames": {}}, cfg.cookie_name, cfg.cookie_key, cfg.expiry_days, auto_hash=False
+    )
+
+
+def _remember(user: users.SignedIn, since: datetime) -> None:
+    st.session_state["actor"] = user.actor
+    st.session_state[_SIGNED_IN] = user
+    st.session_state[_SINCE] = since
+    # streamlit-authenticator's own session keys, which its cookie writer and logout read.
+    st.session_state["authentication_status"] = True
+    st.session_state["username"] = user.actor.username
+    st.session_state["name"] = user.display_name
+    st.session_state["logout"] = None
+
+
+def _forget() -> None:
+    for key in ("actor", _SIGNED_IN, _SINCE):
+        st.session_state.pop(key, None)
+    for key in ("authentication_status", "username", "name"):
+        st.session_state[key] = None
+
+
+def _session_user() -> users.SignedIn | None:
+    current = st.session_state.get(_SIGNED_IN)
+    if current is None:
+        return None
+    with read_session() as session:
+        fresh = users.signed_in_user(session, user_id=current.actor.user_id, since=st.session_state[_SINCE])
+    if fresh is None:
+        _forget()
+        st.session_state[_LOGGED_OUT] = True
+        st.session_state[_NOTICE] = (
+            "您已退出登录（账户已停用、密码已重置或在其他地方退出）。请重新登录。"
+            " / You were signed out (account deactivated, password reset, or signed out elsewhere)."
+            " Please sign in again."
+        )
+        return None
+    if fresh != current:
+        _remember(fresh, st.session_state[_SINCE])
+    return fresh
+
+
+def token_user(token: str | None, key: str, expiry_days: float, *, now: float | None = None):
+    """``(username, issued_at)`` from a valid, unexpired login cookie, else None.
+
+    The cookie is streamlit-authenticator's JWT: ``{"username", "exp_date"}`` signed HS256,
+    ``exp_date`` being the issue time plus the cookie's lifetime.
+    """
+    if not token:
+        return None
+    try:
+        payload = jwt.decode(token, key, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+    username, expires = payload.get("username"), payload.get("exp_date")
+    if not isinstance(username, str) or not username or isinstance(expires, bool):
+        return None
+    if not isinstance(expires, (int, float)) or expires <= (time.time() if now is None else now):
+        return None
+    issued = datetime.fromtimestamp(expires) - timedelta(days=expiry_days)
+    return username, issued
+
+
+def _cookie_user(cfg: AuthConfig) -> users.SignedIn | None:
+    found = token_user(st.context.cookies.get(cfg.cookie_name), cfg.cookie_key, cfg.expiry_days)
+    if found is None:
+        return None
+    username, issued = found
+    with read_session() as session:
+        user = users.signed_in_user(session, username=username, since=issued)
+    if user is not None:
+        _remember(user, issued)
+        if not st.session_state.get(_LANG_CHOSEN):
+            st.session_state["lang"] = user.language
+    return user
+
+
+def _login_page(cfg: AuthConfig) -> None:
+    language_selector(key_prefix="login")
+    st.title(t("联席会议工作平台"))
+    st.caption(t("乡镇综合行政执法 · 部门协同联席会议"))
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice:
+        st.info(_localize(notice), icon=":material/logout:")
+    left, right = st.columns([1, 1.4], gap="large")
+    with left:
+        with st.form("login_form"):
+            st.subheader(t("登录"))
+            st.text_input(t("用户名"), key="login_username", autocomplete="username")
+            st.text_input(t("密码"), type="password", key="login_password", autocomplete="current-password")
+            st.form_submit_button(t("登录"), type="primary", icon=":material/login:", key="login_submit")
+        error = st.session_state.pop(_LOGIN_ERROR, None)
+        if error:
+            st.error(_localize(error), icon=":material/error:")
+    if cfg.demo:
+        with right:
+            _demo_account_list()
+
+
+def _submit_login(cfg: AuthConfig, authenticator) -> users.SignedIn | None:
+    """Check the login form's input (read from the session before any page is drawn, so a
+    successful login goes straight on to the page in the URL, in this same run)."""
+    for attempt in (1, 2):
+        try:
+            with write_session() as session:
+                outcome = users.check_login(
+                    session, st.session_state.get("login_username", ""),
+                    st.session_state.get("login_password", ""), demo_mode=cfg.demo,
+                )
+            break
+        except StaleDataError:
+            # Two sign-ins of one account at the same moment: the other one's count won.
+            if attempt == 2:
+                raise
+    if outcome.user is None:
+        st.session_state[_LOGIN_ERROR] = outcome.message
+        st.session_state["login_password"] = ""  # the form is drawn later in this run
+        return None
+    user = outcome.user
+    st.session_state.pop(_LOGGED_OUT, None)
+    _remember(user, datetime.now())
+    authenticator.cookie_controller.set_cookie()
+    if st.session_state.get(_LANG_CHOSEN) and lang() != user.language:
+        _save_language(lang())
+    else:
+        st.session_state["lang"] = user.language
+    return user
+
+
+def _demo_account_list() -> None:
+    with read_session() as session:
+        accounts = demo_accounts(session)
+    with st.expander(t("演示账户（密码均为 demo123）"), expanded=True, icon=":material/group:"):
+        if not accounts:
+            st.info(t("数据库中还没有账户：请运行 python -m data_access seed 载入示例数据。"))
+            return
+        st.dataframe(
+            [
+                {
+                    t("用户名"): a.username,
+                    t("角色"): pick(ROLE_LABELS.get(a.role, (a.role, a.role))),
+                    t("所属单位"): a.agency_name or "",
+                }
+                for a in accounts
+            ],
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(accounts), 330),
+        )
+
+
+def _logout(authenticator) -> None:
+    current = st.session_state.get(_SIGNED_IN)
+    if current is not None:
+        with write_session() as session:
+            users.record_logout(session, current.actor)
+    if st.session_state.get("authentication_status"):
+        authenticator.logout(location="unrendered")
+    else:
+        authenticator.cookie_controller.delete_cookie()
+    _forget()
+    st.session_state[_LOGGED_OUT] = True
+
+
+def _request_logout() -> None:
+    st.session_state[_LOGOUT_REQUESTED] = True
+
+
+# ----------------------------------------------------------------------------- sidebar
+def sidebar(actor: Actor) -> None:
+    """The language choice and the signed-in user with the logout button."""
+    language_selector(key_prefix="app")
+    user = st.session_state.get(_SIGNED_IN)
+    with st.sidebar:
+        with st.container(border=True):
+            name = user.display_name if user else actor.username
+            st.markdown(f"**{name}** · `{actor.username}`")
+            role = pick(ROLE_LABELS.get(actor.role, (actor.role, actor.role)))
+            agency = user.agency_name if user else None
+            st.caption(f"{role}{' · ' + agency if agency else ''}")
+            _password_popover()
+            st.button(
+                t("退出登录"), key="logout_button", on_click=_request_logout, icon=":material/logout:",
+                width="stretch",
+            )
+
+
+def _password_popover() -> None:
+    with st.popover(t("修改密码"), icon=":material/key:", width="stretch"):
+        with st.form("own_password", clear_on_submit=True):
+            old = st.text_input(t("原密码"), type="password", key="own_pw_old")
+            new = st.text_input(t("新密码"), type="password", key="own_pw_new")
+            again = st.text_input(t("再次输入新密码"), type="password", key="own_pw_again")
+            done = st.form_submit_button(t("保存"))
+        if done:
+            if new != again:
+                st.error(t("两次输入的新密码不一致。"))
+                return
+            try:
+                with write_session() as session:
+                    users.change_own_password(session, st.session_state["actor"], old, new)
+            except CommandError as exc:
+                st.error(_localize(exc.message))
+                return
+            # The new password signed every session out; this one goes on, but its cookie
+            # (issued before the change) no longer works: a reload asks for the new password.
+            st.session_state[_SINCE] = datetime.now()
+            st.success(t("密码已修改。其他设备上的登录已失效，刷新页面后请用新密码登录。"))
+
+
+def language_selector(*, key_prefix: str) -> None:
+    """简体中文 (default) or English, remembered in the session and in the user's account."""
+    current = lang()
+    codes = list(LANGUAGES)
+    # The key follows the language, so a language set elsewhere (at sign-in) shows at once.
+    choice = st.sidebar.selectbox(
+        "语言 / Language", codes, index=codes.index(current), format_func=LANGUAGES.get,
+        key=f"{key_prefix}_lang_{current}",
+    )
+    if choice != current:
+        st.session_state["lang"] = choice
+        st.session_state[_LANG_CHOSEN] = True
+        if st.session_state.get(_SIGNED_IN) is not None:
+            _save_language(choice)
+        st.rerun()
+
+
+def _save_language(code: str) -> None:
+    current = st.session_state.get("actor")
+    if current is None:
+        return
+    with write_session() as session:
+        users.set_language(session, current, code)
+    signed = st.session_state.get(_SIGNED_IN)
+    if signed is not None:
+        st.session_state[_SIGNED_IN] = users.SignedIn(signed.actor, signed.display_name, signed.agency_name, code)
+
+
+def _localize(message: str) -> str:
+    """The user's half of a "中文 / English" message."""
+    if " / " not in message:
+        return message
+    zh, en = message.split(" / ", 1)
+    return en if lang() == "en" else zh

@@ -6,15 +6,27 @@ in; page tests set it directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
 
 from data_access.commands.base import Actor
+from data_access.db import write_session
+from rules import permissions
+
+T = TypeVar("T")
 
 
 def actor() -> Actor:
     """The signed-in user; pages are only run after the login gate, so this is set."""
     current = st.session_state.get("actor")
     if current is None:
+        # A page file run directly (the first run of a fresh server, in Streamlit's old
+        # pages-folder mode) goes back through app.py and its login gate instead.
+        from ui.auth import leave_pages_folder_mode
+
+        leave_pages_folder_mode()
         st.error("请先登录。 / Please log in.")
         st.stop()
     return current
@@ -25,3 +37,24 @@ def set_actor(value: Actor | None) -> None:
         st.session_state.pop("actor", None)
     else:
         st.session_state["actor"] = value
+
+
+def require(action: str) -> Actor:
+    """The signed-in user, if their role may do ``action`` at all; otherwise the page stops
+    with a plain message. ``st.navigation`` already leaves such pages out of the user's menu
+    (and so unreachable by URL); this guards a page run any other way, and the command
+    checks again with the agencies concerned."""
+    current = actor()
+    if not permissions.can(current.role, action):
+        zh, en, _ = permissions.MATRIX[action]
+        st.error(f"您的角色无权{zh}。 / Your role may not: {en.lower()}.", icon=":material/block:")
+        st.stop()
+    return current
+
+
+def run(command: Callable[..., T], *args, **kwargs) -> T:
+    """Run a session-taking command (``command(session, actor, ...)``, as in
+    ``data_access.commands.users`` and ``.admin``) for the signed-in user in one
+    all-or-nothing transaction."""
+    with write_session() as session:
+        return command(session, actor(), *args, **kwargs)

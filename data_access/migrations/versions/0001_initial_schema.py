@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 04:33:16.818159
+Create Date: 2026-11-21 05:16:43.820677
 """
 
 from alembic import op
@@ -224,7 +224,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('number')
     )
     with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.create_index('ix_referrals_ack_on', ['ack_on'], unique=False)
         batch_op.create_index('ix_referrals_from_sent', ['from_agency_id', 'sent_on'], unique=False)
+        batch_op.create_index('ix_referrals_outcome_result', ['ack_outcome', 'result_on'], unique=False)
         batch_op.create_index('ix_referrals_sent_on', ['sent_on'], unique=False)
         batch_op.create_index('ix_referrals_status_due', ['status', 'ack_due_on'], unique=False)
         batch_op.create_index('ix_referrals_to_sent', ['to_agency_id', 'sent_on'], unique=False)
@@ -241,6 +243,7 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.Column('logged_out_at', sa.DateTime(), nullable=True),
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -424,7 +427,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_referrals_to_sent')
         batch_op.drop_index('ix_referrals_status_due')
         batch_op.drop_index('ix_referrals_sent_on')
+        batch_op.drop_index('ix_referrals_outcome_result')
         batch_op.drop_index('ix_referrals_from_sent')
+        batch_op.drop_index('ix_referrals_ack_on')
 
     op.drop_table('referrals')
     with op.batch_alter_table('meeting_observers', schema=None) as batch_op:

@@ -1,0 +1,137 @@
+"""Member agencies (office): add, edit, deactivate / reactivate; delete only one entered by
+mistake (an agency with any history is deactivated, never deleted)."""
+
+import streamlit as st
+
+from data_access.commands import admin
+from data_access.db import read_session
+from data_access.queries.admin import list_agencies
+from rules.lifecycle import AGENCY_KIND_LABELS
+from ui import session
+from ui.forms import EntryForm
+from ui.i18n import pick, t
+
+session.require("admin.agencies")
+st.title(t("成员单位"))
+
+with read_session() as s:
+    agencies = list_agencies(s)
+
+KINDS = list(AGENCY_KIND_LABELS)
+
+
+def kind_name(code: str) -> str:
+    return pick(AGENCY_KIND_LABELS.get(code, (code, code)))
+
+
+st.dataframe(
+    [
+        {
+            t("单位名称"): a.name,
+            t("简称"): a.short_name or "",
+            t("单位类型"): kind_name(a.kind),
+            t("联系人"): a.contact or "",
+            t("联系电话"): a.phone or "",
+            t("位置"): f"{a.lon:.4f}, {a.lat:.4f}" if a.lon is not None and a.lat is not None else "",
+            t("启用账户"): a.active_users,
+            t("状态"): t("启用") if a.active else t("已停用"),
+        }
+        for a in agencies
+    ],
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * len(agencies), 420),
+)
+active = sum(a.active for a in agencies)
+st.caption(t("共 {n} 个单位，其中启用 {m} 个。停用的单位保留全部历史，但不能在表单中选择。", n=len(agencies), m=active))
+
+
+def agency_fields(form: EntryForm, record=None) -> dict:
+    """The inputs of an agency, pre-filled from ``record`` when editing."""
+    left, right = st.columns(2)
+    values: dict = {}
+    with left:
+        values["name"] = st.text_input(t("单位名称"), value=record.name if record else "", key=form.key("name"))
+        form.slot("name")
+        values["short_name"] = st.text_input(t("简称"), value=(record.short_name or "") if record else "",
+                                             key=form.key("short_name"))
+        form.slot("short_name")
+        values["kind"] = st.selectbox(t("单位类型"), KINDS, index=KINDS.index(record.kind) if record else None,
+                                      format_func=kind_name, key=form.key("kind"), placeholder=t("请选择"))
+        form.slot("kind")
+        values["contact"] = st.text_input(t("联系人"), value=(record.contact or "") if record else "",
+                                          key=form.key("contact"))
+        form.slot("contact")
+    with right:
+        values["phone"] = st.text_input(t("联系电话"), value=(record.phone or "") if record else "",
+                                        key=form.key("phone"))
+        form.slot("phone")
+        values["lon"] = st.number_input(t("经度"), value=record.lon if record else None, format="%.6f",
+                                        key=form.key("lon"), help=t("镇街需填写位置，地图才能显示"))
+        form.slot("lon")
+        values["lat"] = st.number_input(t("纬度"), value=record.lat if record else None, format="%.6f",
+                                        key=form.key("lat"))
+        form.slot("lat")
+    return values
+
+
+tab_new, tab_edit = st.tabs([t("新增单位"), t("修改单位")])
+
+with tab_new:
+    form = EntryForm("new_agency")
+    form.start()
+    form.general_slot()
+    with st.form("new_agency_form"):
+        values = agency_fields(form)
+        add = st.form_submit_button(t("新增单位"), type="primary", icon=":material/add_business:")
+    if add:
+        form.submit(
+            lambda: session.run(admin.add_agency, **values),
+            lambda saved: t("已新增单位“{name}”。", name=saved.name),
+        )
+
+with tab_edit:
+    by_id = {a.id: a for a in agencies}
+    chosen = st.selectbox(
+        t("选择单位"), list(by_id), index=None, placeholder=t("请选择单位"),
+        format_func=lambda i: by_id[i].name + ("" if by_id[i].active else t("（已停用）")),
+        key="edit_agency_pick",
+    )
+    if chosen is not None:
+        record = by_id[chosen]
+        edit = EntryForm(f"edit_agency_{record.id}")
+        edit.start()
+        edit.general_slot()
+        edit.stale_notice()
+        shown = edit.shown_version(record.id, record.version)
+        with st.form(f"edit_agency_form_{record.id}"):
+            values = agency_fields(edit, record)
+            save = st.form_submit_button(t("保存修改"), type="primary")
+        if save:
+            edit.submit(
+                lambda: session.run(admin.edit_agency, record.id, expected_version=shown, **values),
+                lambda saved: t("已保存单位“{name}”。", name=saved.name),
+            )
+
+        if record.active:
+            st.caption(t("停用后该单位不能在表单中选择，历史记录全部保留；其账户不受影响，可在用户管理中停用。"))
+            if st.button(t("停用该单位"), key=f"deactivate_agency_{record.id}", icon=":material/domain_disabled:"):
+                edit.submit(
+                    lambda: session.run(admin.deactivate_agency, record.id, expected_version=shown),
+                    lambda saved: t("已停用单位“{name}”（仍有 {n} 个启用的账户）。", name=saved.name,
+                                    n=saved.active_users),
+                )
+        elif st.button(t("重新启用该单位"), key=f"reactivate_agency_{record.id}", icon=":material/domain:"):
+            edit.submit(
+                lambda: session.run(admin.reactivate_agency, record.id, expected_version=shown),
+                lambda saved: t("已重新启用单位“{name}”。", name=saved.name),
+            )
+
+        with st.expander(t("删除（仅限误录入、没有任何记录的单位）"), icon=":material/delete:"):
+            sure = st.checkbox(t("确认删除“{name}”", name=record.name), key=f"delete_sure_{record.id}")
+            if st.button(t("删除该单位"), key=f"delete_agency_{record.id}", disabled=not sure):
+                def deleted(_):
+                    st.session_state.pop("edit_agency_pick", None)  # the record is gone
+                    return t("已删除单位“{name}”。", name=record.name)
+
+                edit.submit(lambda: session.run(admin.delete_agency, record.id, expected_version=shown), deleted)

@@ -1,0 +1,56 @@
+"""Rule settings (office): the time limits and thresholds, with DOMAIN.md's figures as defaults."""
+
+import streamlit as st
+
+from data_access.commands import admin
+from data_access.db import read_session
+from data_access.queries.admin import rule_settings
+from ui import session
+from ui.forms import EntryForm
+from ui.i18n import pick, t
+
+session.require("admin.settings")
+st.title(t("规则参数"))
+st.caption(t("默认值取自文件规定。修改期限类参数后，系统会按新参数重新计算所有已存的期限（含历史记录）。"))
+
+with read_session() as s:
+    rows = rule_settings(s)
+
+form = EntryForm("rule_settings")
+form.start()
+form.general_slot()
+with st.form("rule_settings_form"):
+    values: dict[str, int] = {}
+    columns = st.columns(2)
+    for i, row in enumerate(rows):
+        with columns[i % 2]:
+            values[row.key] = st.number_input(
+                pick(row.label), min_value=1, max_value=1000, step=1, value=row.value, key=form.key(row.key),
+                help=t("默认值：{d}", d=row.default)
+                + (t("；由 {who} 于 {at} 修改", who=row.updated_by, at=f"{row.updated_at:%Y-%m-%d}")
+                   if row.updated_by and row.updated_at else ""),
+            )
+            form.slot(row.key)
+    save = st.form_submit_button(t("保存"), type="primary", icon=":material/save:")
+
+
+def confirmation(saved) -> str:
+    if not saved.changed:
+        return t("参数没有变化。")
+    changes = "，".join(f"{pick(next(r.label for r in rows if r.key == k))}：{old} → {new}"
+                       for k, (old, new) in saved.changed.items())
+    text = t("已保存：{c}。", c=changes)
+    if saved.recomputed.referrals or saved.recomputed.assistance:
+        text += t("重新计算了 {a} 条移送、{b} 条协作请求的期限。", a=saved.recomputed.referrals,
+                  b=saved.recomputed.assistance)
+    return text
+
+
+if save:
+    form.submit(lambda: session.run(admin.save_rule_settings, values), confirmation)
+
+overridden = [r for r in rows if r.overridden]
+if overridden:
+    st.caption(t("已修改的参数：") + "，".join(f"{pick(r.label)}（{t('默认')} {r.default}）" for r in overridden))
+    if st.button(t("全部恢复默认值"), icon=":material/restart_alt:"):
+        form.submit(lambda: session.run(admin.save_rule_settings, {r.key: r.default for r in rows}), confirmation)

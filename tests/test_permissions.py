@@ -1,0 +1,340 @@
+"""The whole permission matrix, walked through the commands.
+
+For every action of ``rules.permissions.MATRIX``, every role, and both an agency of the
+user's own and another one, the test performs the action through its real command:
+- allowed by the matrix → it succeeds;
+- refused → ``PermissionDenied`` with a plain message (Chinese and English), and nothing at
+  all is written: every table and the audit trail hold exactly the rows they held before.
+
+``PERFORMERS`` maps each action to how it is done: ``setup`` prepares what the action needs
+(as the office, e.g. a referral sent to the agency that will acknowledge it) and returns
+the ids it made; ``run`` performs the action as the user under test. An action whose
+command does not exist yet goes in ``PENDING`` (printed by the test) instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+import itertools
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from data_access.commands import admin, users
+from data_access.commands.base import Actor, PermissionDenied
+from data_access.db import read_session, write_session
+from data_access.models import Base
+from rules import permissions
+from tests.support import admin_world
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date.today()
+# The user acting in each role (see tests/support/admin_world.py): the office belongs to the
+# justice bureau, the head and the clerk to town A, the chair and the observer to no agency.
+ROLE_USERS = {"office": "admin", "chair": "chair", "head": "head_a", "clerk": "clerk_a", "observer": "viewer"}
+
+#: Actions whose command is not written yet (filled in as the commands land).
+PENDING: list[str] = []
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the action is aimed: ``agency`` is the agency concerned (own or other), and
+    ``partner`` a second agency that is never the user's own."""
+
+    agency: int
+    partner: int
+
+
+@dataclass(frozen=True)
+class Performer:
+    run: Callable[[Actor, Target, dict], object]
+    setup: Callable[[Actor, Target], dict] | None = None
+
+
+_serial = itertools.count(1)
+
+
+def _n() -> int:
+    """A fresh number, so that repeated cases never collide on a unique name or re-save
+    the same value (which would change nothing and so write no audit row)."""
+    return next(_serial)
+
+
+def _s(fn, *args, **kwargs):
+    """Run a session-taking command in its own transaction."""
+    with write_session() as session:
+        return fn(session, *args, **kwargs)
+
+
+# ----------------------------------------------------------------------------- the performers
+def _referrals():
+    from data_access.commands import referrals as r
+
+    def draft(office, sender, receiver, days_ago=3):
+        return r.create_referral(office, title="权限测试移送", from_agency_id=sender, to_agency_id=receiver,
+                                 discovered_on=TODAY - timedelta(days=days_ago), domain="城镇管理",
+                                 approved_by="张三", send=False).id
+
+    def sent(office, sender, receiver):
+        rid = draft(office, sender, receiver)
+        r.send_referral(office, rid, sent_on=TODAY - timedelta(days=2), approved_by="张三")
+        return rid
+
+    def accepted(office, sender, receiver):
+        rid = sent(office, sender, receiver)
+        r.acknowledge_referral(office, rid, outcome="accepted", ack_on=TODAY - timedelta(days=1))
+        return rid
+
+    def reported(office, sender, receiver):
+        rid = accepted(office, sender, receiver)
+        r.report_result(office, rid, result_on=TODAY, summary="已依法处理")
+        return rid
+
+    return {
+        "referral.create": Performer(
+            run=lambda a, t, c: r.create_referral(a, title="权限测试移送", from_agency_id=t.agency,
+                                                  to_agency_id=t.partner, discovered_on=TODAY - timedelta(days=1),
+                                                  domain="城镇管理", approved_by="张三", send=False)),
+        "referral.send": Performer(
+            setup=lambda o, t: {"id": draft(o, t.agency, t.partner)},
+            run=lambda a, t, c: r.send_referral(a, c["id"], sent_on=TODAY, approved_by="张三")),
+        "referral.acknowledge": Performer(
+            setup=lambda o, t: {"id": sent(o, t.partner, t.agency)},
+            run=lambda a, t, c: r.acknowledge_referral(a, c["id"], outcome="accepted", ack_on=TODAY)),
+        "referral.report_result": Performer(
+            setup=lambda o, t: {"id": accepted(o, t.partner, t.agency)},
+            run=lambda a, t, c: r.report_result(a, c["id"], result_on=TODAY, summary="已依法处理")),
+        "referral.close": Performer(
+            setup=lambda o, t: {"id": reported(o, t.agency, t.partner)},
+            run=lambda a, t, c: r.close_referral(a, c["id"], closed_on=TODAY)),
+    }
+
+
+def _assistance():
+    from data_access.commands import assistance as x
+
+    return {
+        "assist.create": Performer(
+            run=lambda a, t, c: x.request_assistance(a, kind="opinion", subject="权限测试协作", from_agency_id=t.agency,
+                                                     to_agency_id=t.partner, requested_on=TODAY)),
+        "assist.answer": Performer(
+            setup=lambda o, t: {"id": x.request_assistance(o, kind="opinion", subject="权限测试协作",
+                                                           from_agency_id=t.partner, to_agency_id=t.agency,
+                                                           requested_on=TODAY - timedelta(days=1)).id},
+            run=lambda a, t, c: x.answer_assistance(a, c["id"], answered_on=TODAY, answer="书面意见已出具")),
+    }
+
+
+def _disputes():
+    from data_access.commands import disputes as d
+
+    def raised(office, t):
+        return {"id": d.raise_dispute(office, subject="权限测试争议", party_ids=[t.agency, t.partner],
+                                      opened_on=TODAY - timedelta(days=5)).id}
+
+    return {
+        "dispute.raise": Performer(
+            run=lambda a, t, c: d.raise_dispute(a, subject="权限测试争议", party_ids=[t.agency, t.partner],
+                                                opened_on=TODAY)),
+        "dispute.advance": Performer(
+            setup=raised, run=lambda a, t, c: d.advance_dispute(a, c["id"], on=TODAY, note="双方协商")),
+        "dispute.resolve": Performer(
+            setup=raised,
+            run=lambda a, t, c: d.resolve_dispute(a, c["id"], resolved_on=TODAY, outcome="由甲方负责",
+                                                  responsible_agency_id=t.agency)),
+    }
+
+
+def _operations():
+    from data_access.commands import operations as op
+
+    return {
+        "operation.create": Performer(
+            run=lambda a, t, c: op.create_operation(a, title="权限测试行动", mechanism="emergency", lead_agency_id=t.agency,
+                                                    participant_ids=[t.partner], start_on=TODAY)),
+        "operation.decide": Performer(
+            setup=lambda o, t: {"id": op.create_operation(o, title="权限测试专项", mechanism="special",
+                                                          lead_agency_id=t.agency, participant_ids=[t.partner],
+                                                          start_on=TODAY + timedelta(days=7),
+                                                          applied_on=TODAY).id},
+            run=lambda a, t, c: op.decide_operation(a, c["id"], approve=True, decided_on=TODAY)),
+    }
+
+
+def _meetings():
+    from data_access.commands import decisions as dc
+    from data_access.commands import meetings as m
+
+    def meeting(office, t, *, days=20):
+        return m.schedule_meeting(office, held_on=TODAY + timedelta(days=days), kind="ad_hoc").id
+
+    def with_item(office, t, days=20):
+        mid = meeting(office, t, days=days)
+        item = m.submit_agenda_item(office, mid, title="权限测试议题", kind="policy", submitting_agency_id=t.agency)
+        return {"meeting": mid, "item": item.id}
+
+    def approved(office, t, days=20):
+        ids = with_item(office, t, days)
+        m.review_agenda_item(office, ids["item"], "approved")
+        m.approve_agenda(office, ids["meeting"])
+        return ids
+
+    def decision(office, t):
+        ids = approved(office, t, days=0)  # held today, so the decision can be done today
+        m.start_session(office, ids["meeting"])
+        ids["decision"] = dc.record_decision(office, ids["meeting"], text="限期整改", lead_agency_id=t.agency,
+                                             co_agency_ids=[t.partner], due_on=TODAY + timedelta(days=30)).id
+        return ids
+
+    return {
+        "meeting.schedule": Performer(
+            run=lambda a, t, c: m.schedule_meeting(a, held_on=TODAY + timedelta(days=25), kind="ad_hoc")),
+        "agenda.submit": Performer(
+            setup=lambda o, t: {"meeting": meeting(o, t)},
+            run=lambda a, t, c: m.submit_agenda_item(a, c["meeting"], title="权限测试议题", kind="policy",
+                                                     submitting_agency_id=t.agency)),
+        "agenda.review": Performer(
+            setup=with_item, run=lambda a, t, c: m.review_agenda_item(a, c["item"], "approved")),
+        "meeting.run": Performer(
+            setup=approved, run=lambda a, t, c: m.start_session(a, c["meeting"])),
+        "attendance.record": Performer(
+            setup=approved,
+            run=lambda a, t, c: m.record_attendance(a, c["meeting"], {t.agency: "present"})),
+        "decision.record": Performer(
+            setup=lambda o, t: (lambda ids: (m.start_session(o, ids["meeting"]), ids)[1])(approved(o, t)),
+            run=lambda a, t, c: dc.record_decision(a, c["meeting"], text="限期整改", lead_agency_id=t.agency,
+                                                   due_on=TODAY + timedelta(days=30))),
+        "decision.progress": Performer(
+            setup=decision,
+            run=lambda a, t, c: dc.post_progress(a, c["decision"], note="已完成一半", agency_id=t.agency)),
+        "decision.complete": Performer(
+            setup=decision, run=lambda a, t, c: dc.complete_decision(a, c["decision"], evidence="整改报告", done_on=TODAY)),
+    }
+
+
+def _administration():
+    from data_access.queries.audit import AuditFilter, audit_page
+
+    def read_audit(actor):
+        with read_session() as session:
+            return audit_page(session, actor, AuditFilter())
+
+    return {
+        "admin.users": Performer(
+            run=lambda a, t, c: _s(users.create_user, a, f"perm_user_{_n()}", "observer", None, "perm-test-pw")),
+        "admin.agencies": Performer(
+            run=lambda a, t, c: _s(admin.add_agency, a, name=f"权限测试单位{_n()}", kind="department")),
+        "admin.calendar": Performer(
+            run=lambda a, t, c: _s(admin.save_calendar_year, a, 2099, rest_days=f"2099-03-{_n() % 28 + 1:02d}",
+                                   working_days="", confirmed=True)),
+        "admin.settings": Performer(
+            run=lambda a, t, c: _s(admin.save_rule_settings, a, {"dispute_stall_days": 30 + _n()})),
+        "import.ledger": Performer(run=lambda a, t, c: _import_agencies(a)),
+        "audit.view": Performer(run=lambda a, t, c: read_audit(a)),
+    }
+
+
+def _import_agencies(actor):
+    from data_access import importing
+
+    rows = importing.read_table(f"单位名称,单位类型\n导入单位{_n()},部门\n".encode(), "agencies.csv")
+    with write_session() as session:
+        return importing.import_agencies(session, actor, rows)
+
+
+def _performers() -> dict[str, Performer]:
+    found: dict[str, Performer] = {}
+    for group in (_referrals, _assistance, _disputes, _operations, _meetings, _administration):
+        try:
+            found.update(group())
+        except ImportError:
+            pass  # its module is not written yet: its actions count as pending
+    return found
+
+
+PERFORMERS = _performers()
+PENDING.extend(a for a in permissions.MATRIX if a not in PERFORMERS)
+
+
+# ----------------------------------------------------------------------------- the walk
+def _counts() -> dict[str, int]:
+    """The number of rows in every table (one query)."""
+    tables = list(Base.metadata.tables.items())
+    query = select(*(select(func.count()).select_from(t).scalar_subquery().label(n) for n, t in tables))
+    with read_session() as session:
+        return dict(session.execute(query).one()._mapping)
+
+
+def _targets(world, actor: Actor) -> dict[str, Target]:
+    """An agency of the user's own (their agency, or town A for users without one) and
+    another one, each with a partner agency that is neither."""
+    ids = world.agencies
+    own = actor.agency_id or ids["town_a"]
+    other = next(i for k, i in ids.items() if i != own and k in ("housing", "town_b"))
+
+    def partner(aimed):
+        return next(i for i in ids.values() if i not in (aimed, actor.agency_id))
+
+    return {"own": Target(own, partner(own)), "other": Target(other, partner(other))}
+
+
+def _expect_allowed(role: str, action: str, actor: Actor, target: Target) -> bool:
+    scope = permissions.scope_for(role, action)
+    if scope is None:
+        return False
+    return scope == permissions.ANY or actor.agency_id == target.agency
+
+
+@pytest.fixture
+def world(empty_db):
+    return admin_world.build()
+
+
+def test_pending_actions_are_listed():
+    print(f"\nPENDING (no command yet): {PENDING or 'none'}")
+    assert set(PENDING) | set(PERFORMERS) == set(permissions.MATRIX)
+
+
+@pytest.mark.parametrize("action", [a for a in permissions.MATRIX if a in PERFORMERS])
+def test_matrix(world, action):
+    performer = PERFORMERS[action]
+    office = world.users["admin"]
+    outcomes = []
+    for role in permissions.ROLES:
+        actor = world.users[ROLE_USERS[role]]
+        for where, target in _targets(world, actor).items():
+            context = performer.setup(office, target) if performer.setup else {}
+            allowed = _expect_allowed(role, action, actor, target)
+            before = _counts()
+            if allowed:
+                try:
+                    performer.run(actor, target, context)
+                except PermissionDenied as exc:  # pragma: no cover - reported with the case
+                    pytest.fail(f"{action}: {role} ({where} agency) should be allowed but was refused: {exc.message}")
+                after = _counts()
+                assert after["audit_log"] > before["audit_log"] or action == "audit.view", (
+                    f"{action} by {role} wrote no audit row")
+            else:
+                with pytest.raises(PermissionDenied) as refused:
+                    performer.run(actor, target, context)
+                message = refused.value.message
+                assert " / " in message and ("无权" in message or "只能" in message), message
+                assert _counts() == before, f"{action} refused for {role} ({where}) but something was written"
+            outcomes.append((role, where, allowed))
+    # Both outcomes occur for every action (the office may always, the observer never).
+    assert ("office", "own", True) in outcomes and ("observer", "other", False) in outcomes
+
+
+def test_permissions_doc_is_generated_from_the_matrix():
+    done = subprocess.run([sys.executable, "scripts/permissions_doc.py", "--check"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    text = (ROOT / "docs" / "permissions.md").read_text(encoding="utf-8")
+    for code in permissions.MATRIX:
+        assert f"(`{code}`)" in text
