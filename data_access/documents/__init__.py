@@ -1,0 +1,1 @@
+"""Word documents the office sends out (python-docx): reminder notices, agendas, minutes."""
