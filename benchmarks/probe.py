@@ -14,6 +14,9 @@ import resource
 import sys
 import time
 from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _peak_rss_mb() -> float:
@@ -24,7 +27,7 @@ def _peak_rss_mb() -> float:
 def _apptest(page: str, actor, query: dict | None = None):
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(page, default_timeout=600)
+    at = AppTest.from_file(str(ROOT / page), default_timeout=600)
     at.session_state["actor"] = actor
     for key, value in (query or {}).items():
         at.query_params[key] = value
@@ -46,12 +49,11 @@ def _clear_caches() -> None:
 
 
 def _agency_head():
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from data_access.commands.base import Actor
     from data_access.db import read_session
     from data_access.models import Agency, Referral
-    from sqlalchemy import func
 
     with read_session() as s:
         # The busiest receiving town: the head with the most waiting on them.
