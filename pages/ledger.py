@@ -1,0 +1,207 @@
+"""移送台账: the referral ledger, filtered and searched in the database, one page at a time,
+with a referral's full record, deadlines and history, and the Excel export."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_access.queries.referrals import EXPORT_LIMIT, LedgerFilter
+from rules.lifecycle import ACK_OUTCOMES, DOMAIN_LABELS, DOMAINS, MATERIAL_LABELS, STATUS_LABELS, URGENCY
+from rules.lights import Light
+from ui import cache, components as ui, filters
+from ui.i18n import pick, t
+from ui.session import actor
+
+me = actor()
+ui.page_style()
+period, _ = filters.period_selector()
+today = date.today()
+agencies = cache.agencies()
+names = {a.id: a.name for a in agencies}
+member = me.role in ("head", "clerk")
+
+st.title(t("移送台账"))
+if member:
+    st.caption(t("显示本单位（{a}）移送或接收的案件。", a=names.get(me.agency_id, "")))
+
+# ---------------------------------------------------------------- filters
+all_dates = filters.toggle(t("不限移送日期"), "flt_ledger_all_dates", False)
+if not all_dates:
+    st.caption(t("移送日期：{p}（侧栏统计期间）", p=filters.period_label(period)))
+c1, c2, c3 = st.columns(3)
+with c1:
+    from_id = filters.agency_selector(t("移送单位"), "flt_ledger_from", agencies)
+with c2:
+    to_id = filters.agency_selector(t("接收单位"), "flt_ledger_to", agencies)
+with c3:
+    search = filters.text_input(t("搜索编号或案件名称"), "flt_ledger_search",
+                                placeholder="YS-2026-000123 / " + t("关键词"))
+c4, c5, c6 = st.columns(3)
+with c4:
+    domain = filters.choice(t("违法领域"), DOMAINS, "flt_ledger_domain", all_label="全部领域",
+                            format_func=lambda v: pick(DOMAIN_LABELS[v]))
+with c5:
+    status = filters.choice(t("状态"), list(STATUS_LABELS["referral"]), "flt_ledger_status", all_label="全部状态",
+                            format_func=lambda v: pick(STATUS_LABELS["referral"][v]))
+with c6:
+    light = filters.choice(t("亮灯"), [*[lt.value for lt in Light], "none"], "flt_ledger_light", all_label="全部",
+                           format_func=lambda v: t("无进行中的期限") if v == "none" else ui.light_text(v))
+
+f = LedgerFilter(
+    from_agency_id=from_id,
+    to_agency_id=to_id,
+    domain=domain,
+    status=status,
+    light=light,
+    sent_from=None if all_dates else period.start,
+    sent_to=None if all_dates else period.end,
+    search=search or None,
+    agency_id=me.agency_id if member else None,
+)
+
+# A new filter starts again at page 1.
+if st.session_state.get("_ledger_filter") != f:
+    st.session_state["_ledger_filter"] = f
+    st.session_state["ledger_page"] = 1
+p1, p2 = st.columns([1, 4])
+size = p1.selectbox(t("每页条数"), [25, 50, 100], index=1, key="ledger_page_size")
+page_no = int(st.session_state.get("ledger_page", 1))
+result = cache.ledger_page(f, today, page_no, size)
+if result.page != page_no:
+    st.session_state["ledger_page"] = result.page
+p2.number_input(t("页码（共{n}页）", n=result.pages), min_value=1, max_value=result.pages, step=1,
+                key="ledger_page")
+
+st.subheader(t("共 {n} 件", n=f"{result.total:,}"))
+
+
+# Every label is looked up here, in the script's thread: the export below runs on another
+# thread when the button is clicked, where the user's language is not known.
+COLS = {k: t(k) for k in ("亮灯", "移送编号", "案件名称", "移送单位", "接收单位", "移送日期", "状态",
+                          "当前期限", "期限性质", "违法领域")}
+STATUS_NAMES = {code: pick(pair) for code, pair in STATUS_LABELS["referral"].items()}
+DOMAIN_NAMES = {code: pick(pair) for code, pair in DOMAIN_LABELS.items()}
+LIGHT_NAMES = {lt: ui.light_text(lt) for lt in Light}
+NATURE = {True: t("暂定"), False: t("正式")}
+
+
+def _frame(rows) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                COLS["亮灯"]: LIGHT_NAMES.get(r.light, ""),
+                COLS["移送编号"]: r.number,
+                COLS["案件名称"]: r.title,
+                COLS["违法领域"]: DOMAIN_NAMES.get(r.domain, r.domain or ""),
+                COLS["移送单位"]: r.from_agency,
+                COLS["接收单位"]: r.to_agency,
+                COLS["移送日期"]: ui.day(r.sent_on),
+                COLS["状态"]: STATUS_NAMES.get(r.status, r.status),
+                COLS["当前期限"]: ui.day(r.due_on),
+                COLS["期限性质"]: NATURE[r.provisional] if r.due_on else "",
+            }
+            for r in rows
+        ],
+        columns=list(COLS.values()),
+    )
+
+
+ui.table(_frame(result.rows), light_columns=[t("亮灯")])
+st.caption(t("第 {p} / {n} 页；期限为案件当前所处环节的期限（待移送：移送期限；已移送：受理告知期限）。",
+             p=result.page, n=result.pages))
+
+
+SHEET = t("移送台账")
+
+
+def _export() -> bytes:
+    return ui.excel_bytes({SHEET: _frame(cache.ledger_rows(f, today))})
+
+
+if result.total:
+    ui.download_excel(t("导出Excel（当前筛选结果）"), _export, f"移送台账_{today.isoformat()}.xlsx", "ledger_export")
+    if result.total > EXPORT_LIMIT:
+        st.caption(t("导出最多包含前{n}条。", n=f"{EXPORT_LIMIT:,}"))
+
+# ---------------------------------------------------------------- detail
+st.header(t("案件详情"))
+choices = {r.id: f"{r.number} · {r.title}" for r in result.rows}
+picked = st.selectbox(t("选择本页中的案件"), list(choices), index=None, key="ledger_detail",
+                      format_func=choices.get, placeholder=t("请选择"))
+if picked is not None:
+    det = cache.referral_detail(picked, today)
+    if det is None:
+        st.warning(t("该案件已不存在。"))
+    else:
+        st.subheader(f"{det.number}　{det.title}")
+        left, right = st.columns(2)
+        left.markdown(
+            "\n".join(
+                [
+                    f"- **{t('移送单位')}**：{det.from_agency}",
+                    f"- **{t('接收单位')}**：{det.to_agency}",
+                    f"- **{t('违法领域')}**：{pick(DOMAIN_LABELS.get(det.domain, det.domain)) if det.domain else '—'}",
+                    f"- **{t('紧急程度')}**：{t(URGENCY.get(det.urgency, det.urgency))}",
+                    f"- **{t('涉嫌犯罪')}**：{t('是') if det.criminal else t('否')}",
+                    f"- **{t('延期告知')}**：{t('是') if det.extension_notified else t('否')}",
+                    f"- **{t('批准人')}**：{det.approved_by or '—'}",
+                    f"- **{t('移送材料')}**：{'、'.join(pick(MATERIAL_LABELS.get(m, m)) for m in det.materials) or '—'}",
+                ]
+            )
+        )
+        right.markdown(
+            "\n".join(
+                [
+                    f"- **{t('状态')}**：{pick(STATUS_LABELS['referral'][det.status])}",
+                    f"- **{t('发现日期')}**：{ui.day(det.discovered_on) or '—'}",
+                    f"- **{t('移送日期')}**：{ui.day(det.sent_on) or '—'}",
+                    f"- **{t('受理告知')}**：{ui.day(det.ack_on) or '—'}"
+                    + (f"（{t(ACK_OUTCOMES[det.ack_outcome])}）" if det.ack_outcome in ACK_OUTCOMES else ""),
+                    f"- **{t('受理用时（工作日）')}**：{det.ack_workdays if det.ack_workdays is not None else '—'}",
+                    f"- **{t('结果反馈')}**：{ui.day(det.result_on) or '—'}",
+                    f"- **{t('办结日期')}**：{ui.day(det.closed_on) or '—'}",
+                ]
+            )
+        )
+        if det.ack_reason:
+            st.markdown(f"**{t('不予受理/退回理由')}**：{det.ack_reason}")
+        if det.result_summary:
+            st.markdown(f"**{t('办理结果')}**：{det.result_summary}")
+        deadline_names = {"send": t("移送期限"), "ack": t("受理告知期限")}
+        ui.table(
+            pd.DataFrame(
+                [
+                    {
+                        t("期限"): deadline_names[dl.code],
+                        t("到期日"): ui.day(dl.due_on) or "—",
+                        t("期限性质"): t("暂定") if dl.provisional else t("正式"),
+                        t("完成日期"): ui.day(dl.met_on) or "—",
+                        t("亮灯"): ui.light_text(dl.light),
+                        t("超期天数"): dl.days_late,
+                    }
+                    for dl in det.deadlines
+                ]
+            ),
+            light_columns=[t("亮灯")],
+        )
+        st.markdown(f"**{t('办理过程')}**")
+        if det.history:
+            ui.table(
+                pd.DataFrame(
+                    [
+                        {
+                            t("时间"): e.at.strftime("%Y-%m-%d %H:%M"),
+                            t("操作人"): e.username or "",
+                            t("原状态"): pick(STATUS_LABELS["referral"][e.from_status])
+                            if e.from_status in STATUS_LABELS["referral"] else "",
+                            t("新状态"): pick(STATUS_LABELS["referral"][e.to_status])
+                            if e.to_status in STATUS_LABELS["referral"] else e.to_status,
+                            t("说明"): e.note or "",
+                        }
+                        for e in det.history
+                    ]
+                )
+            )
+        else:
+            ui.empty(t("暂无办理记录。"))

@@ -1,0 +1,95 @@
+"""本单位: what waits on our agency and what we wait on, each with its light, oldest first.
+
+Heads and clerks see their own agency; the office, the chair and observers pick one.
+"""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ui import cache, components as ui, filters
+from ui.i18n import t
+from ui.session import actor
+
+me = actor()
+ui.page_style()
+today = date.today()
+agencies = cache.agencies()
+names = {a.id: a.name for a in agencies}
+
+if me.role in ("head", "clerk"):
+    agency_id = me.agency_id
+else:
+    agency_id = filters.agency_selector(t("单位"), "flt_my_agency", [a for a in agencies if a.active],
+                                        allow_all=False)
+
+if agency_id is None:
+    st.title(t("本单位"))
+    ui.empty(t("您的账号没有关联成员单位，请联系联席会议办公室。"))
+    st.stop()
+
+view = cache.my_agency_view(agency_id, today)
+if view is None:
+    st.title(t("本单位"))
+    ui.empty(t("该单位不存在。"))
+    st.stop()
+
+st.title(view.name)
+st.caption(t("截至 {d}；按到期日排序，最早到期的在前。", d=today.isoformat()))
+
+ui.kpi_row(
+    [
+        (t("待本单位受理告知"), view.to_acknowledge.total, t("其中超期 {n} 件", n=view.to_acknowledge.red)),
+        (t("其中超期"), view.to_acknowledge.red),
+        (t("待本单位答复协作"), view.to_answer.total),
+        (t("本单位承办的议定事项"), view.decisions.total),
+        (t("等待他方受理告知"), view.awaiting_their_ack.total),
+    ]
+)
+
+NATURE = {True: t("暂定"), False: t("正式")}
+
+
+def _section(title: str, wait, counterpart: str, since: str, empty_text: str) -> None:
+    st.subheader(
+        f"{title}（{wait.total}）　"
+        + " ".join(f"{ui.light_text(lt)} {n}" for lt, n in (("red", wait.red), ("yellow", wait.yellow),
+                                                              ("green", wait.green)) if n)
+    )
+    if not wait.items:
+        ui.empty(empty_text)
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                t("亮灯"): ui.light_text(i.light),
+                t("编号"): i.number,
+                t("事项"): i.title,
+                counterpart: i.counterpart,
+                since: i.since.isoformat(),
+                t("期限"): ui.day(i.due_on),
+                t("超期天数"): i.days_late,
+                t("期限性质"): NATURE[i.provisional] if i.due_on else "",
+            }
+            for i in wait.items
+        ]
+    )
+    ui.table(frame, light_columns=[t("亮灯")])
+    if wait.total > len(wait.items):
+        st.caption(t("仅显示最早到期的{n}项，共{total}项；完整清单见“移送台账”。", n=len(wait.items), total=wait.total))
+
+
+st.header(t("等待本单位办理"))
+_section(t("待受理告知的移送案件"), view.to_acknowledge, t("移送单位"), t("移送日期"),
+         t("没有待本单位受理告知的移送案件。"))
+_section(t("待答复的协作请求"), view.to_answer, t("请求单位"), t("请求日期"),
+         t("没有待本单位答复的协作请求。"))
+_section(t("本单位牵头或参与的议定事项"), view.decisions, t("牵头单位"), t("会议日期"),
+         t("没有未完成的议定事项。"))
+
+st.header(t("本单位等待他方"))
+_section(t("已移送、待对方受理告知"), view.awaiting_their_ack, t("接收单位"), t("移送日期"),
+         t("本单位移送的案件均已得到受理告知。"))
+_section(t("已提出、待对方答复的协作请求"), view.awaiting_their_answer, t("被请求单位"), t("请求日期"),
+         t("本单位的协作请求均已得到答复。"))

@@ -1,0 +1,129 @@
+"""签收超期: overdue acknowledgements grouped by receiving agency, with days late and the
+provisional flag, and a reminder notice (催办通知) per agency as a Word document.
+
+The list is the command line's ``report overdue`` (``overdue_acknowledgements``), as of the
+statistics day: one definition for both.
+"""
+
+from collections import defaultdict
+
+import pandas as pd
+import streamlit as st
+
+from data_access.queries.overdue import overdue_csv
+from ui import cache, components as ui, filters
+from ui.i18n import t
+from ui.session import actor
+
+ROWS_PER_AGENCY = 200
+
+me = actor()
+ui.page_style()
+period, as_of = filters.period_selector()
+agencies = cache.agencies()
+names = {a.id: a.name for a in agencies}
+
+st.title(t("签收超期"))
+st.caption(t("截至 {d} 已过受理告知期限、仍未书面告知受理情况的移送案件（与命令行超期报告口径相同）。",
+             d=as_of.isoformat()))
+chosen = filters.agency_selector(t("接收单位"), "flt_overdue_agency", agencies,
+                                 default=filters.own_agency_default(me))
+rows = cache.overdue(as_of, chosen)
+
+by_agency: dict[int, list] = defaultdict(list)
+for row in rows:
+    by_agency[row.to_agency_id].append(row)
+order = sorted(by_agency, key=lambda a: (-len(by_agency[a]), -by_agency[a][0].days_late, names.get(a, "")))
+
+ui.kpi_row(
+    [
+        (t("超期件数"), len(rows)),
+        (t("涉及单位"), len(by_agency)),
+        (t("最长超期（天）"), max((r.days_late for r in rows), default=0)),
+        (t("暂定期限"), sum(1 for r in rows if r.provisional), t("期限按尚未公布的节假日安排推算")),
+    ]
+)
+
+if not rows:
+    ui.empty(t("截至 {d} 没有超期未受理告知的移送案件。", d=as_of.isoformat()))
+    st.stop()
+
+st.header(t("按接收单位汇总"))
+summary = pd.DataFrame(
+    [
+        {
+            t("接收单位"): names.get(a, ""),
+            t("超期件数"): len(by_agency[a]),
+            t("最长超期（天）"): by_agency[a][0].days_late,
+            t("超期10天以上"): sum(1 for r in by_agency[a] if r.days_late > 10),
+            t("暂定期限"): sum(1 for r in by_agency[a] if r.provisional),
+        }
+        for a in order
+    ]
+)
+left, right = st.columns([3, 2])
+with left:
+    ui.table(summary, height=min(440, 38 * (len(summary) + 1) + 4))
+with right:
+    top = order[:12]
+    ui.stacked_bars(
+        [next(o.label for o in agencies if o.id == a) for a in top],
+        {
+            t("超期10天以上"): [sum(1 for r in by_agency[a] if r.days_late > 10) for a in top],
+            t("超期10天以内"): [sum(1 for r in by_agency[a] if r.days_late <= 10) for a in top],
+        },
+        title=None,
+        x_title=t("超期件数"),
+        y_title=None,
+        horizontal=True,
+        colors=("#A63D00", "#E69F00"),
+        height=440,
+        key="overdue_bars",
+    )
+
+st.download_button(
+    t("下载超期清单（CSV）"),
+    data=overdue_csv(rows).encode("utf-8-sig"),
+    file_name=f"超期未受理告知_{as_of.isoformat()}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+    key="overdue_csv",
+)
+
+st.header(t("单位明细与催办通知"))
+detail_id = chosen if chosen is not None else filters.selectbox(
+    t("选择接收单位"), order, "flt_overdue_detail", order[0],
+    format_func=lambda a: t("{a}（超期 {n} 件）", a=names.get(a, ""), n=len(by_agency[a])),
+)
+items = by_agency[detail_id]
+name = names.get(detail_id, "")
+st.subheader(t("{a}：超期 {n} 件，最长 {d} 天", a=name, n=len(items), d=items[0].days_late))
+frame = pd.DataFrame(
+    [
+        {
+            t("亮灯"): ui.light_text("red"),
+            t("移送编号"): r.number,
+            t("案件名称"): r.title,
+            t("移送单位"): r.from_agency,
+            t("移送日期"): r.sent_on.isoformat(),
+            t("受理告知期限"): r.ack_due_on.isoformat(),
+            t("超期天数"): r.days_late,
+            t("期限性质"): t("暂定") if r.provisional else t("正式"),
+        }
+        for r in items[:ROWS_PER_AGENCY]
+    ]
+)
+ui.table(frame, light_columns=[t("亮灯")])
+if len(items) > ROWS_PER_AGENCY:
+    st.caption(t("仅显示超期最久的{n}件；催办通知列出全部{total}件。", n=ROWS_PER_AGENCY, total=len(items)))
+st.download_button(
+    t("生成催办通知（Word）"),
+    data=lambda: cache.reminder_docx(detail_id, name, as_of),
+    file_name=f"催办通知_{name}_{as_of.isoformat()}.docx",
+    mime=ui.DOCX_MIME,
+    icon=":material/description:",
+    on_click="ignore",
+    key="overdue_reminder",
+    type="primary",
+)

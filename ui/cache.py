@@ -1,0 +1,198 @@
+"""Cached reads for the dashboards.
+
+Every cached function takes, besides its own arguments, the database URL and the
+*generation*: the id of the newest audit row (``data_access.queries.generation``). Every
+write command appends an audit row in its own transaction, so a committed change moves the
+generation and the next rerun of any session misses the cache and reads afresh: a change
+shows at once everywhere, and nothing has to clear caches by hand. The look-up of the
+generation itself is one indexed ``max(id)``.
+
+The public functions here take plain values and return the query results (dataclasses,
+picklable), so pages stay thin: read the filters, call one of these, render.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from data_access.db import database_url, read_session
+from data_access.documents.reminder import ReminderLine, reminder_notice
+from data_access.queries import dashboard, disputes, generation, metrics, my_agency, referrals
+from data_access.queries import map as town_map
+from data_access.queries.overdue import overdue_acknowledgements
+from data_access.rulebook import load_rules
+from rules.metrics import Period
+
+_TTL = 3600  # the generation key already invalidates; this only bounds memory over a day
+_ENTRIES = 64
+
+
+def _key() -> tuple[str, int]:
+    url = database_url()
+    with read_session() as session:
+        return url, generation(session)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _rules(url: str, gen: int):
+    # A resource, not data: the calendar is immutable and shared, and its lazily built
+    # working-day table is worth keeping between reruns.
+    with read_session() as session:
+        return load_rules(session)
+
+
+def rules():
+    """(RuleSettings, WorkCalendar) as configured in the database now."""
+    return _rules(*_key())
+
+
+def _bounds(url: str, gen: int, as_of: date) -> dashboard.LightBounds:
+    s, cal = _rules(url, gen)
+    return dashboard.LightBounds.build(as_of, cal, s)
+
+
+# --------------------------------------------------------------------------- agencies
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
+def _agencies(url: str, gen: int) -> list[dashboard.AgencyOption]:
+    with read_session() as session:
+        return dashboard.agency_options(session)
+
+
+def agencies() -> list[dashboard.AgencyOption]:
+    return _agencies(*_key())
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
+def _overview(url: str, gen: int, start: date, end: date, as_of: date):
+    s, cal = _rules(url, gen)
+    with read_session() as session:
+        data = dashboard.overview(session, Period(start, end), as_of, cal, s)
+        towns = town_map.town_backlog(
+            session, as_of, [row for row in data.backlog if row.kind == "town"]
+        )
+    return data, towns
+
+
+def overview(period: Period, as_of: date) -> tuple[dashboard.OverviewData, list[town_map.TownOnMap]]:
+    """The overview's figures and the map's towns for ``period`` as of ``as_of``."""
+    return _overview(*_key(), period.start, period.end, as_of)
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
+def _period_metrics(url: str, gen: int, start: date, end: date, as_of: date) -> metrics.PeriodMetrics:
+    with read_session() as session:
+        return metrics.period_metrics(session, Period(start, end), as_of)
+
+
+def period_metrics(period: Period, as_of: date) -> metrics.PeriodMetrics:
+    return _period_metrics(*_key(), period.start, period.end, as_of)
+
+
+# --------------------------------------------------------------------------- ledger
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
+def _ledger_page(url: str, gen: int, f: referrals.LedgerFilter, as_of: date, page: int, size: int):
+    b = _bounds(url, gen, as_of)
+    with read_session() as session:
+        return referrals.ledger_page(session, f, b, page, size)
+
+
+def ledger_page(f: referrals.LedgerFilter, as_of: date, page: int, size: int) -> referrals.LedgerPage:
+    return _ledger_page(*_key(), f, as_of, page, size)
+
+
+def ledger_rows(f: referrals.LedgerFilter, as_of: date) -> list[referrals.LedgerRow]:
+    """The filtered ledger for the export (up to ``referrals.EXPORT_LIMIT`` rows); not cached:
+    it runs only when the user clicks the download button."""
+    url, gen = _key()
+    b = _bounds(url, gen, as_of)
+    with read_session() as session:
+        return referrals.ledger_rows(session, f, b)
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
+def _referral_detail(url: str, gen: int, referral_id: int, as_of: date):
+    b = _bounds(url, gen, as_of)
+    with read_session() as session:
+        return referrals.referral_detail(session, referral_id, b)
+
+
+def referral_detail(referral_id: int, as_of: date) -> referrals.ReferralDetail | None:
+    return _referral_detail(*_key(), referral_id, as_of)
+
+
+# --------------------------------------------------------------------------- overdue
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
+def _overdue(url: str, gen: int, as_of: date, agency_id: int | None):
+    with read_session() as session:
+        return overdue_acknowledgements(session, as_of, agency_id)
+
+
+def overdue(as_of: date, agency_id: int | None = None):
+    """``data_access.queries.overdue.overdue_acknowledgements``: the CLI report's rows."""
+    return _overdue(*_key(), as_of, agency_id)
+
+
+def reminder_docx(agency_id: int, agency_name: str, as_of: date) -> bytes:
+    """The 催办通知 for one agency (built when the download button is clicked)."""
+    s, _ = rules()
+    rows = overdue(as_of, agency_id)
+    lines = [
+        ReminderLine(r.number, r.title, r.from_agency, r.sent_on, r.ack_due_on, r.days_late, r.provisional)
+        for r in rows
+    ]
+    return reminder_notice(agency_name, lines, as_of, issued_on=date.today(), ack_working_days=s.ack_working_days)
+
+
+# --------------------------------------------------------------------------- disputes
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
+def _open_disputes(url: str, gen: int, as_of: date, agency_id: int | None):
+    s, _ = _rules(url, gen)
+    with read_session() as session:
+        return disputes.open_disputes(session, as_of, s.dispute_stall_days, agency_id)
+
+
+def open_disputes(as_of: date, agency_id: int | None = None) -> list[disputes.OpenDispute]:
+    return _open_disputes(*_key(), as_of, agency_id)
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
+def _dispute_detail(url: str, gen: int, dispute_id: int, as_of: date):
+    with read_session() as session:
+        return disputes.dispute_detail(session, dispute_id, as_of)
+
+
+def dispute_detail(dispute_id: int, as_of: date) -> disputes.DisputeDetail | None:
+    return _dispute_detail(*_key(), dispute_id, as_of)
+
+
+# --------------------------------------------------------------------------- my agency
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
+def _my_agency(url: str, gen: int, agency_id: int, as_of: date):
+    b = _bounds(url, gen, as_of)
+    with read_session() as session:
+        return my_agency.my_agency(session, agency_id, b)
+
+
+def my_agency_view(agency_id: int, as_of: date) -> my_agency.MyAgencyView | None:
+    return _my_agency(*_key(), agency_id, as_of)
