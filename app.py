@@ -4,7 +4,8 @@ import streamlit as st
 
 from ui import auth, menu
 
-st.set_page_config(page_title="联席会议工作平台", page_icon=":material/gavel:", layout="wide")
+# No page_icon: a Material icon there makes the browser fetch it from the internet.
+st.set_page_config(page_title="联席会议工作平台", layout="wide")
 auth.leave_pages_folder_mode()  # the first run of a fresh server: see its docstring
 
 config = auth.config()

@@ -5,7 +5,7 @@ previous period; export to Excel. Figures from ``period_metrics``, as on the ove
 import pandas as pd
 import streamlit as st
 
-from rules.lifecycle import AGENCY_KINDS
+from rules.lifecycle import AGENCY_KIND_LABELS
 from rules.metrics import DEFAULT_WEIGHTS, METRIC_LABELS, RATE_FIELDS
 from ui import cache, components as ui, filters
 from ui.i18n import pick, t
@@ -86,7 +86,7 @@ if chosen is not None and chosen in by_id:
 st.header(t("排名"))
 LABEL = {name: pick(pair) for name, pair in METRIC_LABELS.items()}
 COL = {k: t(k) for k in ("名次", "单位", "类型", "名次变化", "评分变化", "上期评分")}
-KIND = {code: t(name) for code, name in AGENCY_KINDS.items()}
+KIND = {code: pick(labels) for code, labels in AGENCY_KIND_LABELS.items()}
 
 
 def _ranking_frame(rows) -> pd.DataFrame:

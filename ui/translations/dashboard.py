@@ -239,10 +239,6 @@ EN = {
     "评分 = 各比率指标按权重加权平均 × 100；没有可评价事项的比率不计入；名次变化为正表示上升。":
         "Score = weighted mean of the rates × 100; a rate with nothing to judge is left out;"
         " a positive change of place means moving up.",
-    "部门": "Department",
-    "镇街": "Town / street",
-    "司法机关": "Judicial body",
-    "牵头单位": "Coordinator",
     # my agency
     "您的账号没有关联成员单位，请联系联席会议办公室。": "Your account has no agency; ask the joint meeting office.",
     "该单位不存在。": "This agency does not exist.",
