@@ -81,6 +81,21 @@ def _projector_query() -> dict:
     return {"meeting": str(meeting_id)}
 
 
+def _overview_queries() -> None:
+    """The floor: the overview's SQL alone (what ui.cache runs), without Streamlit."""
+    from data_access.db import read_session
+    from data_access.queries import dashboard, map as town_map
+    from data_access.rulebook import load_rules
+    from rules.metrics import Period
+
+    today = date.today()
+    period = Period(today.replace(day=1), today)
+    with read_session() as session:
+        s, cal = load_rules(session)
+        data = dashboard.overview(session, period, today, cal, s)
+        town_map.town_backlog(session, today, [row for row in data.backlog if row.kind == "town"])
+
+
 def measure(name: str, repeat: int) -> list[float]:
     from data_access.commands.base import Actor
 
@@ -107,7 +122,10 @@ def measure(name: str, repeat: int) -> list[float]:
             _clear_caches()
             t0 = time.perf_counter()
             _render("pages/projector.py", chair, query)
-        elif name == "pandas_load_referrals":
+        elif name == "overview_queries":
+            t0 = time.perf_counter()
+            _overview_queries()
+        elif name == "baseline_pandas_load_referrals":
             import pandas as pd
 
             from data_access.db import get_engine

@@ -199,10 +199,16 @@ def cmd_seed(args) -> int:
             _err(f"[{percent:5.1f}%] {message}")
             last["shown"], last["message"] = percent, message
 
+    from data_access.config import demo_mode
+
+    demo = demo_mode()
+    if not demo:
+        _err("已配置密钥（非演示模式）：装入示例城市，但不创建演示账号。 / Secrets are configured"
+             " (not demo mode): loading the sample city without the demo accounts.")
     started = time.perf_counter()
     try:
         result = seeding.seed_city(engine, scale=args.scale, random_seed=args.random_seed,
-                                   as_of=args.as_of, progress=progress)
+                                   as_of=args.as_of, progress=progress, demo_users=demo)
     except refused as exc:
         raise UserError(str(exc)) from None
     elapsed = time.perf_counter() - started

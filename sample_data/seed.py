@@ -158,8 +158,12 @@ def seed_city(
     random_seed: int = 42,
     as_of: date | None = None,
     progress: Progress | None = None,
+    demo_users: bool = True,
 ) -> dict[str, int]:
     """Fill an empty, migrated database with the sample city; returns rows written per table.
+
+    ``demo_users=False`` leaves out the demo accounts (CONTRACT.md: outside demo mode none of
+    them exists); the office then creates real accounts.
 
     ``scale`` multiplies the number of referrals (``REFERRALS_PER_SCALE`` per unit, about
     3,000 a year; 333 gives about a million); assistance requests follow at about a tenth
@@ -179,7 +183,8 @@ def seed_city(
     seeds = np.random.SeedSequence(random_seed).spawn(2)
     rng_profile, rng_referrals = (np.random.default_rng(s) for s in seeds)
     rng_workflow = random.Random(f"sample-city-{random_seed}")
-    password_hash = hash_password(DEMO_PASSWORD)  # once: bcrypt is slow on purpose
+    # Once: bcrypt is slow on purpose.
+    password_hash = hash_password(DEMO_PASSWORD) if demo_users else ""
 
     counts: dict[str, int] = {}
     with engine.connect() as conn, _sqlite_bulk_mode(conn):
@@ -194,7 +199,7 @@ def seed_city(
                 # The platform went live a year before the data ends.
                 live_since = datetime.combine(as_of - timedelta(days=365), datetime.min.time()).replace(hour=9)
                 counts["agencies"] = _write_agencies(conn, city, live_since)
-                counts["users"] = _write_users(conn, city, password_hash, live_since)
+                counts["users"] = _write_users(conn, city, password_hash, live_since) if demo_users else 0
                 report(0.03, "成员单位和演示用户 / agencies and demo users")
 
                 grid = DayGrid(cal, as_of - timedelta(days=364 + 150), as_of + timedelta(days=400),

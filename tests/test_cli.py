@@ -275,7 +275,7 @@ def test_seed_refuses_a_database_with_data(empty_db, capsys):
 def test_seed_passes_its_arguments_and_prints_a_summary(empty_db, capsys, monkeypatch):
     received = {}
 
-    def fake_seed_city(engine, *, scale, random_seed, as_of, progress):
+    def fake_seed_city(engine, *, scale, random_seed, as_of, progress, demo_users):
         received.update(url=str(engine.url), scale=scale, random_seed=random_seed, as_of=as_of)
         progress(0.5, "半程 / halfway")
         return {"agencies": 3, "referrals": 30}
@@ -293,12 +293,24 @@ def test_seed_passes_its_arguments_and_prints_a_summary(empty_db, capsys, monkey
     assert "agencies: 3" in out and "referrals: 30" in out and "elapsed" in out
 
 
-def test_seed_loads_the_sample_city(empty_db, capsys):
-    pytest.importorskip("sample_data.seed")
+def test_seed_loads_the_sample_city_with_demo_users_in_demo_mode(empty_db, capsys, monkeypatch):
+    for name in ("JM_COOKIE_KEY", "JM_ADMIN_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
     code, out, err = call(capsys, "seed", "--scale", "0.05", "--random-seed", "3")
     assert code == 0, err
     assert count(empty_db, Agency) >= 30 and count(empty_db, Referral) > 0
+    assert count(empty_db, User) > 0
     assert "elapsed" in out
+
+
+def test_seed_outside_demo_mode_creates_no_demo_users(empty_db, capsys, monkeypatch):
+    # CONTRACT.md: outside demo mode none of the demo users exists.
+    monkeypatch.setenv("JM_COOKIE_KEY", "k" * 40)
+    code, out, err = call(capsys, "seed", "--scale", "0.05", "--random-seed", "3")
+    assert code == 0, err
+    assert count(empty_db, Referral) > 0
+    assert count(empty_db, User) == 0
+    assert "demo accounts" in err
 
 
 # --------------------------------------------------------------------------- errors
