@@ -54,7 +54,7 @@ table = pd.DataFrame([
         t("灯"): light_text(r.light) if r.status == "open" else "✓ " + status_text("decision", r.status),
         t("会议"): r.meeting_number, t("议定事项"): r.text, t("牵头责任单位"): r.lead_agency,
         t("配合单位"): "、".join(r.co_agencies), t("完成时限"): r.due_on,
-        t("逾期天数"): r.days_late or None, t("进展"): r.notes, t("最新进展"): r.last_note or "",
+        t("逾期天数"): r.days_late, t("进展"): r.notes, t("最新进展"): r.last_note or "",
     }
     for r in rows
 ])

@@ -142,10 +142,29 @@ def table(
     data = frame
     lights = [c for c in light_columns if c in frame.columns]
     if lights:
-        data = frame.style.map(_light_css, subset=lights)
+        # A Styler formats every cell itself: whole numbers with gaps would show as
+        # "145.000000" and gaps as "None", so make them Int64 and show gaps as a dash.
+        frame = _whole_numbers(frame)
+        data = frame.style.map(_light_css, subset=lights).format(na_rep="—", precision=2)
     kwargs = dict(hide_index=True, width="stretch", height=height,
                   column_config={**_widths(frame, lights), **(column_config or {})})
     return st.dataframe(data, **kwargs)
+
+
+def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers and gaps, as nullable integers."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values):
+            present = values.dropna()
+            if (present == present.round()).all():
+                out[column] = values.astype("Int64")
+        elif values.dtype == object:
+            present = values.dropna()
+            if len(present) and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+                out[column] = values.astype("Int64")
+    return out
 
 
 def _widths(frame: pd.DataFrame, lights: list[str]) -> dict:
