@@ -1,0 +1,508 @@
+"""Validating rows: map a file's headers to the import columns, then check every row and
+return ``(clean_rows, errors)``. Pure: the database's state comes in as plain arguments
+(:func:`agency_index`, :func:`load_existing_referrals`), so the import page's preview and
+the write run exactly the same checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data_access.importing.cells import (
+    BadCell,
+    agency_key,
+    cell_text,
+    check_length,
+    parse_bool,
+    parse_enum,
+    parse_float,
+    parse_moment,
+)
+from data_access.importing.columns import (
+    AGENCY_COLUMNS,
+    DERIVED_FIELDS,
+    DOMAIN_CODES,
+    KIND_CODES,
+    MATERIAL_CODES,
+    OUTCOME_CODES,
+    REFERRAL_COLUMNS,
+    REFERRAL_FIELDS,
+    URGENCY_CODES,
+    Column,
+)
+from data_access.importing.reading import is_blank, norm_header
+from data_access.importing.results import CleanRows, RowError
+from data_access.models import Agency, Referral
+from rules import lifecycle
+
+# Rows per IN (...) list when looking up existing numbers: well under SQLite's and
+# PostgreSQL's limits on bound parameters.
+LOOKUP_CHUNK = 900
+
+
+def column_map(headers: Sequence[str], columns: Sequence[Column]) -> tuple[dict[str, str], list[RowError], list[RowError]]:
+    """(column key -> header as written, errors, warnings) for a file's headers."""
+    by_norm: dict[str, Column] = {}
+    for col in columns:
+        by_norm[norm_header(col.zh)] = col
+        by_norm[norm_header(col.key)] = col
+    found: dict[str, str] = {}
+    errors: list[RowError] = []
+    warnings: list[RowError] = []
+    for h in headers:
+        col = by_norm.get(norm_header(h))
+        if col is None:
+            warnings.append(RowError(1, h, (
+                "无法识别的列，已忽略。 / Unknown column; it is ignored.")))
+        elif col.key in found:
+            errors.append(RowError(1, h, (
+                f"与列“{found[col.key]}”重复（都表示“{col.zh}”）。"
+                f" / Duplicates column {found[col.key]!r} (both mean {col.key}).")))
+        else:
+            found[col.key] = h
+    missing = [c for c in columns if c.required and c.key not in found]
+    if missing:
+        names = "、".join(f"{c.zh}（{c.key}）" for c in missing)
+        errors.append(RowError(1, "", (
+            f"缺少必需的列：{names}。 / Required column(s) missing: "
+            f"{', '.join(c.zh + ' (' + c.key + ')' for c in missing)}.")))
+    return found, errors, warnings
+
+
+def headers_of(rows: Sequence[Mapping]) -> list[str]:
+    headers = getattr(rows, "headers", None)
+    if headers is not None:
+        return list(headers)
+    # Plain dicts (a page's own rows): every key any row has, in first-seen order.
+    return [h for h in dict.fromkeys(k for row in rows for k in row) if h]
+
+
+def line_of(row: Mapping, index: int) -> int:
+    return getattr(row, "line", index + 2)
+
+
+
+# --------------------------------------------------------------------------- agencies
+
+
+@dataclass(frozen=True)
+class AgencyRef:
+    """What validation needs to know about an agency that exists."""
+
+    id: int
+    name: str
+    active: bool
+
+
+def agency_index(session: Session) -> dict[str, AgencyRef]:
+    """Existing agencies by name, and by short name where that is unambiguous."""
+    rows = session.execute(select(Agency.id, Agency.name, Agency.short_name, Agency.active)).all()
+    index: dict[str, AgencyRef] = {}
+    short: dict[str, list[AgencyRef]] = {}
+    for aid, name, short_name, active in rows:
+        ref = AgencyRef(aid, name, bool(active))
+        index[agency_key(name)] = ref
+        if short_name:
+            short.setdefault(agency_key(short_name), []).append(ref)
+    for key, refs in short.items():
+        if key not in index and len(refs) == 1:
+            index[key] = refs[0]
+    return index
+
+
+def validate_agencies(
+    rows: Sequence[Mapping],
+    existing_names: Collection[str] | Mapping[str, Mapping] = (),
+) -> tuple[CleanRows, list[RowError]]:
+    """Check an agency file. ``existing_names``: names already in the database (a mapping
+    name -> current values lets blank cells keep those values). Pure: no database."""
+    found, errors, warnings = column_map(headers_of(rows), AGENCY_COLUMNS)
+    if not rows:
+        errors.append(_empty_file_error())
+    if any(e.line == 1 and not e.column for e in errors):
+        return CleanRows([], warnings), errors  # without the required columns rows mean nothing
+    cols = {c.key: c for c in AGENCY_COLUMNS}
+    seen: dict[str, int] = {}
+    clean = CleanRows([], warnings)
+    for index, row in enumerate(rows):
+        line = line_of(row, index)
+        errors.extend(_stray_values(row, line))
+        row_errors: list[RowError] = []
+
+        def bad(key: str, message: str) -> None:
+            row_errors.append(RowError(line, found.get(key, cols[key].zh), message))
+
+        def cell(key: str):
+            header = found.get(key)
+            value = row.get(header) if header else None
+            return None if is_blank(value) else value
+
+        name = cell_text(cell("name"))
+        current = None
+        if not name:
+            bad("name", _REQUIRED)
+        else:
+            try:
+                check_length(name, cols["name"])
+            except BadCell as exc:
+                bad("name", str(exc))
+            key = agency_key(name)
+            if key in seen:
+                bad("name", f"与第{seen[key]}行的单位名称重复。 / Same agency name as line {seen[key]}.")
+            else:
+                seen[key] = line
+            current = _lookup_existing(existing_names, name)
+        values: dict = {"name": name}
+        if cell("kind") is None:
+            if current is not None and "kind" in current:
+                values["kind"] = current["kind"]
+            else:
+                bad("kind", _REQUIRED)
+        else:
+            try:
+                values["kind"] = parse_enum(cell("kind"), KIND_CODES, lifecycle.AGENCY_KINDS.values())
+            except BadCell as exc:
+                bad("kind", str(exc))
+        for key in ("short_name", "contact", "phone"):
+            raw = cell(key)
+            if raw is None:
+                values[key] = current.get(key) if current else None
+                continue
+            try:
+                values[key] = check_length(cell_text(raw), cols[key])
+            except BadCell as exc:
+                bad(key, str(exc))
+        coords = {}
+        for key, low, high, zh, en in (("lon", -180, 180, "经度", "longitude"),
+                                       ("lat", -90, 90, "纬度", "latitude")):
+            raw = cell(key)
+            if raw is None:
+                coords[key] = current.get(key) if current else None
+                continue
+            try:
+                coords[key] = parse_float(raw, low, high, zh, en)
+            except BadCell as exc:
+                bad(key, str(exc))
+        # Only when both parsed: a map point needs both coordinates or none.
+        if len(coords) == 2 and (coords["lon"] is None) != (coords["lat"] is None):
+            missing = "lat" if coords["lat"] is None else "lon"
+            bad(missing, "经度和纬度要么都填，要么都不填。 / Give both longitude and latitude, or neither.")
+        values.update(coords)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        values["line"] = line
+        values["exists"] = current is not None
+        clean.append(values)
+    return clean, errors
+
+
+def _lookup_existing(existing, name: str):
+    """The current values of an existing record (``{}`` when only its key is known)."""
+    if isinstance(existing, Mapping):
+        found = existing.get(name)
+        if found is None:
+            found = existing.get(agency_key(name))
+        return None if found is None else (found if isinstance(found, Mapping) else {})
+    return {} if name in existing else None
+
+
+# --------------------------------------------------------------------------- referrals
+
+_REQUIRED = "必填，不能为空。 / Required; the cell is empty."
+
+# Order the dates must respect: (earlier, later, message when broken).
+_DATE_ORDER = (
+    ("discovered_on", "sent_on", "移送日期早于发现日期", "sent before it was discovered"),
+    ("sent_on", "ack_on", "受理告知日期早于移送日期", "acknowledged before it was sent"),
+    ("ack_on", "result_on", "结果反馈日期早于受理告知日期", "result reported before the acknowledgement"),
+    ("sent_on", "closed_on", "办结日期早于移送日期", "closed before it was sent"),
+    ("ack_on", "closed_on", "办结日期早于受理告知日期", "closed before the acknowledgement"),
+    ("result_on", "closed_on", "办结日期早于结果反馈日期", "closed before the result was reported"),
+)
+
+
+
+def derive_status(values: Mapping) -> str:
+    """A referral's status from its dates (the import's rule, see the module docstring)."""
+    if values.get("closed_on"):
+        return "closed"
+    if values.get("result_on"):
+        return "reported"
+    if values.get("ack_on") and values.get("ack_outcome"):
+        return values["ack_outcome"]
+    if values.get("sent_on"):
+        return "sent"
+    return "draft"
+
+
+def referral_numbers(rows: Sequence[Mapping]) -> list[str]:
+    """The referral numbers a file names (to look up which already exist)."""
+    found, _, _ = column_map(headers_of(rows), REFERRAL_COLUMNS)
+    header = found.get("number")
+    if header is None:
+        return []
+    return [t for t in (cell_text(r.get(header)) for r in rows) if t]
+
+
+def load_existing_referrals(session: Session, numbers: Iterable[str]) -> dict[str, dict]:
+    """The import-managed fields (plus id, version, status and deadlines) of the referrals
+    with these numbers that exist, by number; looked up in chunks, not row by row."""
+    cols = [Referral.id, Referral.version, *(getattr(Referral, f) for f in REFERRAL_FIELDS + DERIVED_FIELDS)]
+    names = ["id", "version", *REFERRAL_FIELDS, *DERIVED_FIELDS]
+    wanted = sorted(set(numbers))
+    out: dict[str, dict] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start:start + LOOKUP_CHUNK]
+        for row in session.execute(select(*cols).where(Referral.number.in_(chunk))):
+            values = dict(zip(names, row))
+            out[values["number"]] = values
+    return out
+
+
+def validate_referrals(
+    rows: Sequence[Mapping],
+    agencies_by_name: Mapping[str, AgencyRef],
+    existing_numbers: Collection[str] | Mapping[str, Mapping] = (),
+    *,
+    today: date | None = None,
+) -> tuple[CleanRows, list[RowError]]:
+    """Check a referral file. Pure: no database.
+
+    ``agencies_by_name``: :func:`agency_index`. ``existing_numbers``: the numbers already
+    recorded, or better :func:`load_existing_referrals` (number -> current values), which lets
+    a blank cell keep the recorded value and checks the merged record. ``today`` (default
+    the real today) bounds the dates: none may lie in the future.
+
+    Clean rows are dicts of model fields (``from_agency_id``, ``sent_on``, ``status`` …) plus
+    ``line`` and ``exists``; their ``warnings`` carry header warnings.
+    """
+    today = today or date.today()
+    found, errors, warnings = column_map(headers_of(rows), REFERRAL_COLUMNS)
+    if not rows:
+        errors.append(_empty_file_error())
+    if any(e.line == 1 and not e.column for e in errors):
+        return CleanRows([], warnings), errors
+    cols = {c.key: c for c in REFERRAL_COLUMNS}
+    seen: dict[str, int] = {}
+    clean = CleanRows([], warnings)
+    for index, row in enumerate(rows):
+        line = line_of(row, index)
+        errors.extend(_stray_values(row, line))
+        row_errors, values = _check_referral_row(row, line, found, cols, agencies_by_name,
+                                                 existing_numbers, seen, today)
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            clean.append(values)
+    return clean, errors
+
+
+def _check_referral_row(row, line, found, cols, agencies, existing, seen, today):
+    row_errors: list[RowError] = []
+    bad_fields: set[str] = set()
+
+    def header(key: str) -> str:
+        return found.get(key, cols[key].zh)
+
+    def bad(key: str, message: str) -> None:
+        row_errors.append(RowError(line, header(key), message))
+        bad_fields.add(key)
+
+    filled = {}
+    for key, h in found.items():
+        value = row.get(h)
+        if value is not None and not (type(value) is str and not value.strip()):
+            filled[key] = value
+    cell = filled.get
+
+    number = cell_text(cell("number"))
+    current = None
+    if not number:
+        bad("number", _REQUIRED)
+    else:
+        try:
+            check_length(number, cols["number"])
+        except BadCell as exc:
+            bad("number", str(exc))
+        if number in seen:
+            bad("number", f"与第{seen[number]}行的移送编号重复。 / Same referral number as line {seen[number]}.")
+        else:
+            seen[number] = line
+        if isinstance(existing, Mapping):
+            current = existing.get(number)
+            if current is not None and not isinstance(current, Mapping):
+                current = {}
+        elif number in existing:
+            current = {}
+
+    kept: set[str] = set()  # fields whose value is the recorded one (blank in the file)
+
+    def keep(field_name: str, default=None):
+        """The value a blank cell leaves: the recorded one, else the default."""
+        if current and field_name in current:
+            if current[field_name] is not None:
+                kept.add(field_name)
+            return current[field_name]
+        return default
+
+    values: dict = {"number": number}
+
+    # Texts.
+    for key, required in (("title", True), ("approved_by", False), ("ack_reason", False),
+                          ("result_summary", False)):
+        raw = cell(key)
+        if raw is None:
+            values[key] = keep(key)
+            if required and not values[key]:
+                bad(key, _REQUIRED)
+            continue
+        try:
+            values[key] = check_length(cell_text(raw), cols[key])
+        except BadCell as exc:
+            bad(key, str(exc))
+
+    # Enumerations.
+    for key, codes, allowed, default in (
+        ("domain", DOMAIN_CODES, lifecycle.DOMAINS, None),
+        ("urgency", URGENCY_CODES, lifecycle.URGENCY.values(), "normal"),
+        ("ack_outcome", OUTCOME_CODES, lifecycle.ACK_OUTCOMES.values(), None),
+    ):
+        raw = cell(key)
+        if raw is None:
+            values[key] = keep(key, default)
+            continue
+        try:
+            values[key] = parse_enum(raw, codes, allowed)
+        except BadCell as exc:
+            bad(key, str(exc))
+
+    raw = cell("materials")
+    if raw is None:
+        values["materials"] = keep("materials")
+    else:
+        items = [p.strip() for p in re.split(r"[、,，;；/\n]+", cell_text(raw)) if p.strip()]
+        unknown = [p for p in items if p not in MATERIAL_CODES and p.casefold() not in MATERIAL_CODES]
+        if unknown:
+            bad("materials", (
+                f"无法识别的材料：{'、'.join(unknown)}；可选：{'、'.join(lifecycle.MATERIALS)}。"
+                f" / Unknown material(s): {', '.join(unknown)}."))
+        else:
+            picked = {MATERIAL_CODES.get(p) or MATERIAL_CODES[p.casefold()] for p in items}
+            values["materials"] = [m for m in lifecycle.MATERIALS if m in picked]
+
+    # Yes / no.
+    for key in ("extension_notified", "criminal"):
+        raw = cell(key)
+        if raw is None:
+            values[key] = bool(keep(key, False))
+            continue
+        try:
+            values[key] = parse_bool(raw)
+        except BadCell as exc:
+            bad(key, str(exc))
+
+    # Agencies: they must exist and be active.
+    for key, field_name in (("from_agency", "from_agency_id"), ("to_agency", "to_agency_id")):
+        raw = cell(key)
+        if raw is None:
+            if current and current.get(field_name) is not None:
+                values[field_name] = current[field_name]
+            else:
+                bad(key, _REQUIRED)
+            continue
+        name = cell_text(raw)
+        ref = agencies.get(agency_key(name))
+        if ref is None:
+            bad(key, (f"系统中没有名为“{name}”的成员单位，请先导入或添加该单位。"
+                      f" / No member agency is called {name!r}; add or import it first."))
+        elif not ref.active and not (current and current.get(field_name) == ref.id):
+            # A deactivated agency takes no new referrals; its recorded ones may still be
+            # re-imported unchanged (history keeps it).
+            bad(key, f"成员单位“{ref.name}”已停用，不能再移送。 / The agency {ref.name!r} is deactivated.")
+        else:
+            values[field_name] = ref.id
+    if ("from_agency_id" in values and values.get("from_agency_id") == values.get("to_agency_id")):
+        bad("to_agency", "接收单位与移送单位相同：不能移送给自己。 / The receiving agency is the referring agency: an agency cannot refer to itself.")
+
+    # Dates.
+    for key, with_time in (("discovered_on", True), ("sent_on", True), ("ack_on", False),
+                           ("result_on", False), ("closed_on", False)):
+        raw = cell(key)
+        time_field = {"discovered_on": "discovered_at", "sent_on": "sent_at"}.get(key)
+        if raw is None:
+            values[key] = keep(key)
+            if time_field:
+                values[time_field] = keep(time_field)
+            if key == "sent_on" and values[key] is None:
+                bad(key, _REQUIRED)
+            continue
+        try:
+            day, moment = parse_moment(raw, allow_time=with_time)
+        except BadCell as exc:
+            bad(key, str(exc))
+            continue
+        if day > today:
+            bad(key, (f"日期{day.isoformat()}在今天（{today.isoformat()}）之后，不能是将来的日期。"
+                      f" / {day.isoformat()} is after today ({today.isoformat()}); it cannot be in the future."))
+            continue
+        values[key] = day
+        if time_field:
+            # Keep a recorded time of day when the file gives the same date without one.
+            recorded_moment = current.get(time_field) if current else None
+            if moment is None and recorded_moment is not None and recorded_moment.date() == day:
+                moment = recorded_moment
+            values[time_field] = moment
+
+    for earlier, later, zh, en in _DATE_ORDER:
+        if earlier in bad_fields or later in bad_fields:
+            continue
+        a, b = values.get(earlier), values.get(later)
+        if a is not None and b is not None and b < a:
+            recorded = [cols[f].zh for f in (earlier, later) if f in kept]
+            note_zh = f"（{'、'.join(recorded)}为系统中已登记的值，文件中为空）" if recorded else ""
+            note_en = " (the recorded value; the file's cell is blank)" if recorded else ""
+            bad(later, f"{zh}（{b.isoformat()} 早于 {a.isoformat()}）{note_zh}。"
+                       f" / Impossible order: {en} ({b.isoformat()} < {a.isoformat()}){note_en}.")
+
+    # The lifecycle: a result needs an acceptance; closing needs an answer (and a result
+    # when accepted). Both acknowledgement cells go together.
+    if not {"ack_on", "ack_outcome"} & bad_fields:
+        if values.get("ack_on") and not values.get("ack_outcome"):
+            bad("ack_outcome", "填写了受理告知日期，还需填写受理结果（受理/不予受理/退回）。 / An acknowledgement date needs its outcome (受理, 不予受理 or 退回).")
+        if values.get("ack_outcome") and not values.get("ack_on"):
+            bad("ack_on", "填写了受理结果，还需填写受理告知日期。 / An outcome needs the acknowledgement date.")
+    if "result_on" not in bad_fields and values.get("result_on"):
+        if values.get("ack_outcome") not in (None, "accepted") and "ack_outcome" not in bad_fields:
+            bad("result_on", "只有已受理的案件才有办理结果反馈。 / Only an accepted referral can report a result.")
+        elif not values.get("ack_on") and "ack_on" not in bad_fields:
+            bad("result_on", "反馈办理结果前须先受理（缺少受理告知日期和受理结果）。 / A result needs an acknowledgement first (date and outcome).")
+    if "closed_on" not in bad_fields and values.get("closed_on") and not bad_fields & {"ack_on", "ack_outcome", "result_on"}:
+        if not values.get("ack_on"):
+            bad("closed_on", "办结前须先有受理告知。 / A referral is closed only after it was acknowledged.")
+        elif values.get("ack_outcome") == "accepted" and not values.get("result_on"):
+            bad("closed_on", "已受理的案件办结前须先反馈办理结果。 / An accepted referral is closed only after its result was reported.")
+
+    if row_errors:
+        return row_errors, None
+    values["status"] = derive_status(values)
+    values["line"] = line
+    values["exists"] = current is not None
+    return [], values
+
+
+def _empty_file_error() -> RowError:
+    return RowError(1, "", "文件中没有数据行。 / The file holds no data rows.")
+
+
+def _stray_values(row: Mapping, line: int) -> list[RowError]:
+    if row.get(""):
+        return [RowError(line, "", "有内容位于没有列名的列中。 / There are values in a column with no header.")]
+    return []
+
