@@ -3,7 +3,7 @@
 Every command honours ``DATABASE_URL``, prints what went wrong in plain words on stderr (no
 traceback for a user's mistake) and exits non-zero when it fails; every write is one
 transaction, all or nothing. The commands are thin: they call the same functions the app
-uses (:mod:`data_access.importing`, :mod:`data_access.queries.overdue`,
+uses (:mod:`data_access.importing` for import and export, :mod:`data_access.queries.overdue`,
 :mod:`data_access.commands.users`, :mod:`data_access.backup`).
 
 Exit codes: 0 done; 1 refused or failed (the message says why); 2 wrong arguments, or
@@ -244,6 +244,18 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from data_access.db import read_session
+    from data_access.importing import export_referrals
+
+    engine = _require_database()
+    path = Path(args.file)
+    with read_session(engine) as session:
+        written = export_referrals(session, path)
+    _err(f"已导出 {written} 件移送案件到 {path}。 / Exported {written} referrals to {path}.")
+    return EXIT_OK
+
+
 def cmd_report_overdue(args) -> int:
     from data_access.db import read_session
     from data_access.importing import agency_index, agency_key
@@ -421,6 +433,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="agencies = 成员单位, referrals = 移送案件")
     p.add_argument("file", metavar="FILE", help=".csv（UTF-8，可带BOM）或 .xlsx / a .csv (UTF-8, BOM or not) or .xlsx file")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="导出移送台账（导入列，可重新导入） / export the referral ledger in the import columns",
+                       description=(
+                           "按导入列导出已移送的案件（.xlsx 或 .csv），再导入可得到相同的案件。\n"
+                           "The sent referrals in the import columns (.xlsx or .csv): importing the"
+                           " file gives back the same referrals."),
+                       formatter_class=fmt)
+    p.add_argument("kind", choices=("referrals",), help="referrals = 移送案件")
+    p.add_argument("file", metavar="FILE", help="目标文件 .xlsx 或 .csv（已有则覆盖） / a .xlsx or .csv file (replaced if it exists)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("report", help="报表 / reports")
     rsub = p.add_subparsers(dest="report", metavar="REPORT", parser_class=_Parser)

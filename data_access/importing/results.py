@@ -60,11 +60,20 @@ class Sheet(list):
     """The rows of a file, with ``headers`` as written and where the header was found."""
 
     def __init__(self, rows: Iterable[SheetRow], headers: Sequence[str], filename: str,
-                 header_line: int = 1):
+                 header_line: int = 1, *, sheet_name: str | None = None,
+                 sheet_names: Sequence[str] = (), problems: Iterable[RowError] = ()):
         super().__init__(rows)
         self.headers = list(headers)
         self.filename = filename
         self.header_line = header_line
+        #: The workbook sheet read (None for a csv) and every sheet the workbook has.
+        self.sheet_name = sheet_name
+        self.sheet_names = list(sheet_names)
+        #: What the reader found wrong with cells it cannot give a value for (a hidden row,
+        #: a formula without a value), by line; validation reports them with the rest.
+        self.problems: dict[int, list[RowError]] = {}
+        for problem in problems:
+            self.problems.setdefault(problem.line, []).append(problem)
 
 
 class CleanRows(list):

@@ -39,11 +39,15 @@ from data_access.importing.columns import (
 from data_access.importing.reading import is_blank, norm_header
 from data_access.importing.results import CleanRows, RowError
 from data_access.models import Agency, Referral
+from data_access.validation import LONG_TEXT_LIMIT, Checks
 from rules import lifecycle
 
 # Rows per IN (...) list when looking up existing numbers: well under SQLite's and
 # PostgreSQL's limits on bound parameters.
 LOOKUP_CHUNK = 900
+
+
+_MISSING = "缺少必需的列："
 
 
 def column_map(headers: Sequence[str], columns: Sequence[Column]) -> tuple[dict[str, str], list[RowError], list[RowError]]:
@@ -70,7 +74,7 @@ def column_map(headers: Sequence[str], columns: Sequence[Column]) -> tuple[dict[
     if missing:
         names = "、".join(f"{c.zh}（{c.key}）" for c in missing)
         errors.append(RowError(1, "", (
-            f"缺少必需的列：{names}。 / Required column(s) missing: "
+            f"{_MISSING}{names}。 / Required column(s) missing: "
             f"{', '.join(c.zh + ' (' + c.key + ')' for c in missing)}.")))
     return found, errors, warnings
 
@@ -126,22 +130,19 @@ def validate_agencies(
     if not rows:
         errors.append(_empty_file_error())
     if any(e.line == 1 and not e.column for e in errors):
-        return CleanRows([], warnings), errors  # without the required columns rows mean nothing
+        # without the required columns rows mean nothing
+        return CleanRows([], warnings), _say_which_sheet(rows, errors)
     cols = {c.key: c for c in AGENCY_COLUMNS}
     seen: dict[str, int] = {}
     clean = CleanRows([], warnings)
     for index, row in enumerate(rows):
         line = line_of(row, index)
-        errors.extend(_stray_values(row, line))
+        filled, screened = _screen(row, line, found, cols)
+        cell = filled.get
         row_errors: list[RowError] = []
 
         def bad(key: str, message: str) -> None:
             row_errors.append(RowError(line, found.get(key, cols[key].zh), message))
-
-        def cell(key: str):
-            header = found.get(key)
-            value = row.get(header) if header else None
-            return None if is_blank(value) else value
 
         name = cell_text(cell("name"))
         current = None
@@ -194,6 +195,7 @@ def validate_agencies(
             missing = "lat" if coords["lat"] is None else "lon"
             bad(missing, "经度和纬度要么都填，要么都不填。 / Give both longitude and latitude, or neither.")
         values.update(coords)
+        row_errors = _row_problems(rows, row, line, screened, row_errors)
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -288,15 +290,16 @@ def validate_referrals(
     if not rows:
         errors.append(_empty_file_error())
     if any(e.line == 1 and not e.column for e in errors):
-        return CleanRows([], warnings), errors
+        return CleanRows([], warnings), _say_which_sheet(rows, errors)
     cols = {c.key: c for c in REFERRAL_COLUMNS}
     seen: dict[str, int] = {}
     clean = CleanRows([], warnings)
     for index, row in enumerate(rows):
         line = line_of(row, index)
-        errors.extend(_stray_values(row, line))
-        row_errors, values = _check_referral_row(row, line, found, cols, agencies_by_name,
+        filled, screened = _screen(row, line, found, cols)
+        row_errors, values = _check_referral_row(filled, line, found, cols, agencies_by_name,
                                                  existing_numbers, seen, today)
+        row_errors = _row_problems(rows, row, line, screened, row_errors)
         if row_errors:
             errors.extend(row_errors)
         else:
@@ -304,7 +307,7 @@ def validate_referrals(
     return clean, errors
 
 
-def _check_referral_row(row, line, found, cols, agencies, existing, seen, today):
+def _check_referral_row(filled, line, found, cols, agencies, existing, seen, today):
     row_errors: list[RowError] = []
     bad_fields: set[str] = set()
 
@@ -315,11 +318,6 @@ def _check_referral_row(row, line, found, cols, agencies, existing, seen, today)
         row_errors.append(RowError(line, header(key), message))
         bad_fields.add(key)
 
-    filled = {}
-    for key, h in found.items():
-        value = row.get(h)
-        if value is not None and not (type(value) is str and not value.strip()):
-            filled[key] = value
     cell = filled.get
 
     number = cell_text(cell("number"))
@@ -471,23 +469,16 @@ def _check_referral_row(row, line, found, cols, agencies, existing, seen, today)
             bad(later, f"{zh}（{b.isoformat()} 早于 {a.isoformat()}）{note_zh}。"
                        f" / Impossible order: {en} ({b.isoformat()} < {a.isoformat()}){note_en}.")
 
-    # The lifecycle: a result needs an acceptance; closing needs an answer (and a result
-    # when accepted). Both acknowledgement cells go together.
+    # Both acknowledgement cells go together; then the steps the dates record must be a
+    # path the referral lifecycle allows (the same rules.lifecycle calls as the forms).
     if not {"ack_on", "ack_outcome"} & bad_fields:
         if values.get("ack_on") and not values.get("ack_outcome"):
             bad("ack_outcome", "填写了受理告知日期，还需填写受理结果（受理/不予受理/退回）。 / An acknowledgement date needs its outcome (受理, 不予受理 or 退回).")
         if values.get("ack_outcome") and not values.get("ack_on"):
             bad("ack_on", "填写了受理结果，还需填写受理告知日期。 / An outcome needs the acknowledgement date.")
-    if "result_on" not in bad_fields and values.get("result_on"):
-        if values.get("ack_outcome") not in (None, "accepted") and "ack_outcome" not in bad_fields:
-            bad("result_on", "只有已受理的案件才有办理结果反馈。 / Only an accepted referral can report a result.")
-        elif not values.get("ack_on") and "ack_on" not in bad_fields:
-            bad("result_on", "反馈办理结果前须先受理（缺少受理告知日期和受理结果）。 / A result needs an acknowledgement first (date and outcome).")
-    if "closed_on" not in bad_fields and values.get("closed_on") and not bad_fields & {"ack_on", "ack_outcome", "result_on"}:
-        if not values.get("ack_on"):
-            bad("closed_on", "办结前须先有受理告知。 / A referral is closed only after it was acknowledged.")
-        elif values.get("ack_outcome") == "accepted" and not values.get("result_on"):
-            bad("closed_on", "已受理的案件办结前须先反馈办理结果。 / An accepted referral is closed only after its result was reported.")
+    if not {"sent_on", "ack_on", "ack_outcome", "result_on", "closed_on"} & bad_fields:
+        for key, message in _lifecycle_problems(values):
+            bad(key, message)
 
     if row_errors:
         return row_errors, None
@@ -495,6 +486,87 @@ def _check_referral_row(row, line, found, cols, agencies, existing, seen, today)
     values["line"] = line
     values["exists"] = current is not None
     return [], values
+
+
+def _lifecycle_problems(values: Mapping) -> list[tuple[str, str]]:
+    """The first step of the recorded path (sent → answer → result → closed) that
+    :func:`rules.lifecycle.check_transition` refuses, as (column key, message)."""
+    steps = [("sent", "sent_on")]
+    if values.get("ack_outcome"):
+        steps.append((values["ack_outcome"], "ack_outcome"))
+    if values.get("result_on"):
+        steps.append(("reported", "result_on"))
+    if values.get("closed_on"):
+        steps.append(("closed", "closed_on"))
+    try:
+        lifecycle.check_initial("referral", steps[0][0])
+        for (before, _), (after, key) in zip(steps, steps[1:]):
+            try:
+                lifecycle.check_transition("referral", before, after)
+            except lifecycle.TransitionError as exc:
+                return [(key, str(exc))]
+    except lifecycle.TransitionError as exc:
+        return [("sent_on", str(exc))]
+    return []
+
+
+# Columns of free text, which may span several lines (as the forms' text areas); materials
+# may be listed one per line.
+MULTILINE = frozenset({"ack_reason", "result_summary", "materials"})
+FREE_TEXT = frozenset({"ack_reason", "result_summary"})
+
+
+def _screen(row: Mapping, line: int, found: Mapping[str, str], cols: Mapping[str, Column]):
+    """The row's filled cells by column key, and the errors of its text cells: every text
+    cell passes the forms' own :meth:`Checks.text` (no control characters, one line where the
+    form has one line, at most :data:`LONG_TEXT_LIMIT` characters of free text). A cell that
+    fails is left out of the filled ones; its error is the one reported for its column."""
+    checks = Checks(date.today())
+    filled = {}
+    for key, header in found.items():
+        value = row.get(header)
+        if is_blank(value):
+            continue
+        if isinstance(value, str):
+            col = cols[key]
+            # Lengths of bounded columns are checked with the column's own message later.
+            limit = LONG_TEXT_LIMIT if key in FREE_TEXT else 10**9
+            value = checks.text(key, value, (col.zh, col.key.replace("_", " ")), limit=limit,
+                                required=False, multiline=key in MULTILINE)
+            if value is None:
+                continue
+        filled[key] = value
+    return filled, [RowError(line, found[key], _message(message)) for key, message in checks.errors.items()]
+
+
+def _message(message) -> str:
+    # Checks keeps one message per field, "中文 / English" (or a (zh, en) pair).
+    return message if isinstance(message, str) else " / ".join(message)
+
+
+def _row_problems(rows, row: Mapping, line: int, screened: list[RowError], row_errors: list[RowError]) -> list[RowError]:
+    """Every problem of one row: cells under no header, what the reader found (a hidden row,
+    a formula without a value), text the forms would refuse, then the row's own checks
+    (except on a cell already reported, which a check would only call empty)."""
+    found = list(_stray_values(row, line))
+    found += getattr(rows, "problems", {}).get(line, [])
+    found += screened
+    reported = {e.column for e in found if e.column}
+    return found + [e for e in row_errors if e.column not in reported]
+
+
+def _say_which_sheet(rows, errors: list[RowError]) -> list[RowError]:
+    """Name the sheet that was read when a workbook has several and the columns were not
+    found: the data may be on a sheet that holds none of the known headers."""
+    names = getattr(rows, "sheet_names", [])
+    sheet = getattr(rows, "sheet_name", None)
+    if sheet is None or len(names) < 2:
+        return errors
+    others = "、".join(f"“{n}”" for n in names if n != sheet)
+    note = (f"（读取的是工作表“{sheet}”；其他工作表{others}中也没有找到这些列。）"
+            f" (Read sheet {sheet!r}; the workbook's other sheets do not have these columns either.)")
+    return [RowError(e.line, e.column, e.message + note) if e.message.startswith(_MISSING) else e
+            for e in errors]
 
 
 def _empty_file_error() -> RowError:
