@@ -54,6 +54,9 @@ except importing.LedgerError as exc:
     st.error(localize(exc.message), icon=":material/error:")
     st.stop()
 
+if rows.sheet_name and len(rows.sheet_names) > 1:
+    st.caption(t("读取的是工作表“{s}”（共 {n} 个工作表）。", s=rows.sheet_name, n=len(rows.sheet_names)))
+
 with read_session() as session:
     clean, errors = ledger_preview(session, kind, rows)
 

@@ -1,5 +1,7 @@
 """移送台账: the referral ledger, filtered and searched in the database, one page at a time,
-with a referral's full record, deadlines and history, and the Excel export."""
+with a referral's full record, deadlines and history, and two exports: the ledger file in the
+import columns (the command line's ``export referrals``; importing it gives back the same
+referrals) and the table as shown (lights and current deadlines, for reading only)."""
 
 from datetime import date
 
@@ -115,14 +117,22 @@ st.caption(t("第 {p} / {n} 页；期限为案件当前所处环节的期限（�
 SHEET = t("移送台账")
 
 
-def _export() -> bytes:
+def _export_table() -> bytes:
     return ui.excel_bytes({SHEET: _frame(cache.ledger_rows(f, today))})
 
 
 if result.total:
-    ui.download_excel(t("导出Excel（当前筛选结果）"), _export, f"移送台账_{today.isoformat()}.xlsx", "ledger_export")
-    if result.total > EXPORT_LIMIT:
-        st.caption(t("导出最多包含前{n}条。", n=f"{EXPORT_LIMIT:,}"))
+    e1, e2 = st.columns(2)
+    with e1:
+        ui.download_excel(t("导出台账（可重新导入）"), lambda: cache.ledger_export(f, today),
+                          f"移送台账_{today.isoformat()}.xlsx", "ledger_export")
+        st.caption(t("导入列格式，含当前筛选的已移送案件（不含待移送草稿）；导入后得到相同的案件。"))
+    with e2:
+        ui.download_excel(t("导出当前列表（供阅读）"), _export_table,
+                          f"移送台账列表_{today.isoformat()}.xlsx", "ledger_table_export")
+        st.caption(t("与上表相同的列（亮灯、当前期限），供阅读和打印，不能用于导入。"))
+        if result.total > EXPORT_LIMIT:
+            st.caption(t("导出最多包含前{n}条。", n=f"{EXPORT_LIMIT:,}"))
 
 # ---------------------------------------------------------------- detail
 st.header(t("案件详情"))

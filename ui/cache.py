@@ -124,6 +124,17 @@ def ledger_rows(f: referrals.LedgerFilter, as_of: date) -> list[referrals.Ledger
         return referrals.ledger_rows(session, f, b)
 
 
+def ledger_export(f: referrals.LedgerFilter, as_of: date) -> bytes:
+    """The filtered ledger's sent referrals as the import file (``export referrals`` of the
+    command line: importing it gives back the same referrals); built when clicked."""
+    from data_access.importing import export_referrals_xlsx
+
+    url, gen = _key()
+    b = _bounds(url, gen, as_of)
+    with read_session() as session:
+        return export_referrals_xlsx(session, where=referrals.ledger_conditions(f, b))
+
+
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
 def _referral_detail(url: str, gen: int, referral_id: int, as_of: date):
     b = _bounds(url, gen, as_of)

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
@@ -189,18 +190,39 @@ def empty(message: str) -> None:
 
 
 def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook, one sheet per frame (openpyxl through pandas)."""
+    """An .xlsx workbook, one sheet per frame. Every cell goes through
+    :func:`data_access.inert.xlsx_cell`: text is a text cell, never a live formula, and text
+    an old record holds that Excel cannot (control characters) does not break the export."""
+    from openpyxl import Workbook
+
+    from data_access.inert import xlsx_cell
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame in sheets.items():
+        sheet = wb.create_sheet(name[:31])
+        sheet.append([xlsx_cell(sheet, str(c)) for c in frame.columns])
+        for values in frame.itertuples(index=False, name=None):
+            sheet.append([xlsx_cell(sheet, _cell_value(v)) for v in values])
+        for i, column in enumerate(frame.columns, start=1):
+            values = [str(column), *(str(v) for v in frame[column].head(200))]
+            width = max(len(v) for v in values)
+            sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(60, 4 + width * 1.6)
+        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
-            for i, column in enumerate(frame.columns, start=1):
-                values = [str(column), *(str(v) for v in frame[column].head(200))]
-                width = max(len(v) for v in values)
-                sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(60, 4 + width * 1.6)
-            sheet.freeze_panes = "A2"
+    wb.save(buffer)
     return buffer.getvalue()
+
+
+def _cell_value(value):
+    """A frame's value as openpyxl takes it: no NaN / NaT / NA, plain Python numbers."""
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return None if pd.isna(value) else value.item()
+    return value
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -28,6 +28,7 @@ from docx.table import _Cell
 from lxml import etree
 from sqlalchemy.orm import Session
 
+from data_access.inert import inert
 from data_access.queries import meetings as mq
 from data_access.queries.metrics import period_metrics
 from data_access.queries.overdue import overdue_acknowledgements
@@ -122,7 +123,7 @@ def _new_document(title: str):
     normal.font.name = LATIN_FONT
     normal.font.size = Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    doc.core_properties.title = title
+    doc.core_properties.title = inert(title)
     doc.core_properties.author = ISSUER
     _register_fallbacks(doc)
     return doc
@@ -158,14 +159,14 @@ def _para(doc_or_cell, text: str = "", *, font: str = BODY_FONT, size: float = 1
     if indent:
         fmt.first_line_indent = Pt(size * 2)
     if text:
-        _fonts(p.add_run(text), font, size, bold, color)
+        _fonts(p.add_run(inert(text)), font, size, bold, color)
     return p
 
 
 def _runs(p, parts, size: float = 16) -> None:
     """Write ``[(text, font, bold), ...]`` into one paragraph."""
     for text, font, bold in parts:
-        _fonts(p.add_run(text), font, size, bold)
+        _fonts(p.add_run(inert(text)), font, size, bold)
 
 
 def _title(doc, text: str, *, size: float = 22, color=None, after: float = 12):
@@ -225,7 +226,7 @@ def _cell(cell, text, *, font: str = BODY_FONT, size: float = 12, align=WD_ALIGN
     pack has thousands of cells."""
     jc = "left" if align == WD_ALIGN_PARAGRAPH.LEFT else "center"
     bold = "<w:b/>" if font == HEADING_FONT else ""
-    value = escape("" if text is None else str(text))
+    value = escape(inert("" if text is None else str(text)))
     paragraph = parse_xml(
         f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:after="0"/><w:jc w:val="{jc}"/></w:pPr>'
         f'<w:r><w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{font}"/>{bold}'

@@ -24,6 +24,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from data_access.inert import inert
+
 __all__ = ["ReminderLine", "reminder_notice", "BODY_FONT", "TITLE_FONT", "ISSUER"]
 
 BODY_FONT = "仿宋"
@@ -80,14 +82,14 @@ def _paragraph(doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold:
     fmt.line_spacing = Pt(size * 1.6)
     if indent_first:
         fmt.first_line_indent = Pt(size * 2)  # two characters, as official documents do
-    _set_fonts(p.add_run(text), font, size, bold)
+    _set_fonts(p.add_run(inert(text)), font, size, bold)
     return p
 
 
 def _cell(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.CENTER, size: float = 9):
     p = cell.paragraphs[0]  # a new cell holds one empty paragraph
     p.alignment = align
-    _set_fonts(p.add_run(text), BODY_FONT, size, bold)
+    _set_fonts(p.add_run(inert(text)), BODY_FONT, size, bold)
 
 
 def reminder_notice(

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access.commands.base import Actor, authorize
+from data_access.inert import inert, xlsx_cell
 from data_access.models import Agency, AuditEntry, User
 from rules.permissions import MATRIX
 
@@ -220,7 +221,7 @@ def export_audit_csv(session: Session, actor: Actor, f: AuditFilter) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(_export_rows(session, f))
+    writer.writerows([inert(v, csv=True) for v in line] for line in _export_rows(session, f))
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -233,7 +234,7 @@ def export_audit_xlsx(session: Session, actor: Actor, f: AuditFilter) -> bytes:
     ws = wb.create_sheet("操作日志")
     ws.append(EXPORT_COLUMNS)
     for line in _export_rows(session, f):
-        ws.append(line)
+        ws.append([xlsx_cell(ws, v) for v in line])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -28,6 +28,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from data_access.inert import inert
 from data_access.models import Agency, Referral
 from rules.deadlines import days_late
 
@@ -155,5 +156,5 @@ def overdue_csv(rows: Iterable[OverdueRow]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for row in rows:
-        writer.writerow(row.csv_values())
+        writer.writerow([inert(v, csv=True) for v in row.csv_values()])
     return buf.getvalue()

@@ -148,6 +148,12 @@ def _conditions(f: LedgerFilter, bounds: LightBounds) -> list:
     return cond
 
 
+def ledger_conditions(f: LedgerFilter, bounds: LightBounds) -> list:
+    """The SQL conditions of ``f`` on ``Referral``, so that the round-trip export
+    (:func:`data_access.importing.export_referrals_xlsx`) holds the same referrals as the page."""
+    return _conditions(f, bounds)
+
+
 def _row_select(bounds: LightBounds):
     sender, receiver = aliased(Agency), aliased(Agency)
     due = _running_due()

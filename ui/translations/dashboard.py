@@ -132,7 +132,12 @@ EN = {
     "当前期限": "Current deadline",
     "第 {p} / {n} 页；期限为案件当前所处环节的期限（待移送：移送期限；已移送：受理告知期限）。":
         "Page {p} of {n}. The deadline is the one running now (draft: sending; sent: acknowledgement).",
-    "导出Excel（当前筛选结果）": "Export to Excel (this filter)",
+    "导出台账（可重新导入）": "Export the ledger (re-importable)",
+    "导入列格式，含当前筛选的已移送案件（不含待移送草稿）；导入后得到相同的案件。":
+        "In the import columns: the sent referrals of this filter (no drafts); importing the file gives back the same referrals.",
+    "导出当前列表（供阅读）": "Export this table (for reading)",
+    "与上表相同的列（亮灯、当前期限），供阅读和打印，不能用于导入。":
+        "The columns of the table above (lights, current deadline), for reading and printing; not for import.",
     "导出最多包含前{n}条。": "The export holds at most the first {n} rows.",
     "案件详情": "Referral details",
     "选择本页中的案件": "Pick a referral on this page",

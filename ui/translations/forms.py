@@ -189,6 +189,7 @@ EN = {
     "下载空白模板": "Download an empty template",
     "上传台账文件（CSV 或 XLSX）": "Upload a ledger (CSV or XLSX)",
     "文件行数": "Rows in the file",
+    "读取的是工作表“{s}”（共 {n} 个工作表）。": "Read the sheet “{s}” (the workbook has {n} sheets).",
     "将新增": "To create",
     "将更新": "To update",
     "有错误的行": "Rows with errors",
