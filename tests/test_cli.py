@@ -151,6 +151,25 @@ def test_import_refusals_in_plain_words(empty_db, capsys, tmp_path):
     assert count(empty_db, Agency) == 0
 
 
+def test_export_referrals_round_trips_through_xlsx_and_csv(empty_db, tmp_path, capsys):
+    with_agencies(empty_db)
+    code, _, err = call(capsys, "import", "referrals", str(FIXTURES / "referrals.csv"))
+    assert code == 0, err
+    for name in ("ledger.xlsx", "ledger.csv"):
+        target = tmp_path / name
+        code, _, err = call(capsys, "export", "referrals", str(target))
+        assert code == 0, err
+        assert "5" in err and target.exists()
+        sheet = read_table(target)
+        assert sorted(r["移送编号"] for r in sheet) == [f"YS-2026-00000{i}" for i in range(1, 6)]
+        code, out, err = call(capsys, "import", "referrals", str(target))
+        assert code == 0, err
+        assert "新增0条，更新0条，未变5条" in out
+    code, _, err = call(capsys, "export", "referrals", str(tmp_path / "ledger.txt"))
+    assert code == 1 and ".xlsx" in err and "Traceback" not in err
+    assert not (tmp_path / "ledger.txt").exists()
+
+
 # --------------------------------------------------------------------------- workdays
 
 
