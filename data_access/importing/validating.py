@@ -308,184 +308,207 @@ def validate_referrals(
 
 
 def _check_referral_row(filled, line, found, cols, agencies, existing, seen, today):
-    row_errors: list[RowError] = []
-    bad_fields: set[str] = set()
+    """(errors, values) of one referral row: each group of columns checked in turn, then the
+    order of the dates and the lifecycle path they record."""
+    row = _ReferralRow(filled, line, found, cols, today)
+    row.number(seen, existing)
+    row.texts()
+    row.choices()
+    row.materials()
+    row.flags()
+    row.agencies(agencies)
+    row.dates()
+    row.date_order()
+    row.steps()
+    if row.errors:
+        return row.errors, None
+    values = row.values
+    values["status"] = derive_status(values)
+    values["line"] = line
+    values["exists"] = row.current is not None
+    return [], values
 
-    def header(key: str) -> str:
-        return found.get(key, cols[key].zh)
 
-    def bad(key: str, message: str) -> None:
-        row_errors.append(RowError(line, header(key), message))
-        bad_fields.add(key)
+class _ReferralRow:
+    """The checks of one referral row; ``values`` collects model fields, ``errors`` the
+    problems (one per cell at most matters: ``bad_fields`` skips checks built on a bad cell)."""
 
-    cell = filled.get
+    def __init__(self, filled: Mapping, line: int, found: Mapping[str, str], cols: Mapping[str, Column],
+                 today: date):
+        self.cell = filled.get
+        self.line, self.found, self.cols, self.today = line, found, cols, today
+        self.errors: list[RowError] = []
+        self.bad_fields: set[str] = set()
+        self.kept: set[str] = set()  # fields whose value is the recorded one (blank in the file)
+        self.current: Mapping | None = None
+        self.values: dict = {}
 
-    number = cell_text(cell("number"))
-    current = None
-    if not number:
-        bad("number", _REQUIRED)
-    else:
-        try:
-            check_length(number, cols["number"])
-        except BadCell as exc:
-            bad("number", str(exc))
-        if number in seen:
-            bad("number", f"与第{seen[number]}行的移送编号重复。 / Same referral number as line {seen[number]}.")
-        else:
-            seen[number] = line
-        if isinstance(existing, Mapping):
-            current = existing.get(number)
-            if current is not None and not isinstance(current, Mapping):
-                current = {}
-        elif number in existing:
-            current = {}
+    def bad(self, key: str, message: str) -> None:
+        self.errors.append(RowError(self.line, self.found.get(key, self.cols[key].zh), message))
+        self.bad_fields.add(key)
 
-    kept: set[str] = set()  # fields whose value is the recorded one (blank in the file)
-
-    def keep(field_name: str, default=None):
+    def keep(self, field_name: str, default=None):
         """The value a blank cell leaves: the recorded one, else the default."""
-        if current and field_name in current:
-            if current[field_name] is not None:
-                kept.add(field_name)
-            return current[field_name]
+        if self.current and field_name in self.current:
+            if self.current[field_name] is not None:
+                self.kept.add(field_name)
+            return self.current[field_name]
         return default
 
-    values: dict = {"number": number}
-
-    # Texts.
-    for key, required in (("title", True), ("approved_by", False), ("ack_reason", False),
-                          ("result_summary", False)):
-        raw = cell(key)
-        if raw is None:
-            values[key] = keep(key)
-            if required and not values[key]:
-                bad(key, _REQUIRED)
-            continue
+    def number(self, seen: dict[str, int], existing) -> None:
+        number = cell_text(self.cell("number"))
+        self.values["number"] = number
+        if not number:
+            self.bad("number", _REQUIRED)
+            return
         try:
-            values[key] = check_length(cell_text(raw), cols[key])
+            check_length(number, self.cols["number"])
         except BadCell as exc:
-            bad(key, str(exc))
+            self.bad("number", str(exc))
+        if number in seen:
+            self.bad("number", f"与第{seen[number]}行的移送编号重复。 / Same referral number as line {seen[number]}.")
+        else:
+            seen[number] = self.line
+        if isinstance(existing, Mapping):
+            current = existing.get(number)
+            self.current = {} if current is not None and not isinstance(current, Mapping) else current
+        elif number in existing:
+            self.current = {}
 
-    # Enumerations.
-    for key, codes, allowed, default in (
-        ("domain", DOMAIN_CODES, lifecycle.DOMAINS, None),
-        ("urgency", URGENCY_CODES, lifecycle.URGENCY.values(), "normal"),
-        ("ack_outcome", OUTCOME_CODES, lifecycle.ACK_OUTCOMES.values(), None),
-    ):
-        raw = cell(key)
+    def texts(self) -> None:
+        for key, required in (("title", True), ("approved_by", False), ("ack_reason", False),
+                              ("result_summary", False)):
+            raw = self.cell(key)
+            if raw is None:
+                self.values[key] = self.keep(key)
+                if required and not self.values[key]:
+                    self.bad(key, _REQUIRED)
+                continue
+            try:
+                self.values[key] = check_length(cell_text(raw), self.cols[key])
+            except BadCell as exc:
+                self.bad(key, str(exc))
+
+    def choices(self) -> None:
+        for key, codes, allowed, default in (
+            ("domain", DOMAIN_CODES, lifecycle.DOMAINS, None),
+            ("urgency", URGENCY_CODES, lifecycle.URGENCY.values(), "normal"),
+            ("ack_outcome", OUTCOME_CODES, lifecycle.ACK_OUTCOMES.values(), None),
+        ):
+            raw = self.cell(key)
+            if raw is None:
+                self.values[key] = self.keep(key, default)
+                continue
+            try:
+                self.values[key] = parse_enum(raw, codes, allowed)
+            except BadCell as exc:
+                self.bad(key, str(exc))
+
+    def materials(self) -> None:
+        raw = self.cell("materials")
         if raw is None:
-            values[key] = keep(key, default)
-            continue
-        try:
-            values[key] = parse_enum(raw, codes, allowed)
-        except BadCell as exc:
-            bad(key, str(exc))
-
-    raw = cell("materials")
-    if raw is None:
-        values["materials"] = keep("materials")
-    else:
+            self.values["materials"] = self.keep("materials")
+            return
         items = [p.strip() for p in re.split(r"[、,，;；/\n]+", cell_text(raw)) if p.strip()]
         unknown = [p for p in items if p not in MATERIAL_CODES and p.casefold() not in MATERIAL_CODES]
         if unknown:
-            bad("materials", (
+            self.bad("materials", (
                 f"无法识别的材料：{'、'.join(unknown)}；可选：{'、'.join(lifecycle.MATERIALS)}。"
                 f" / Unknown material(s): {', '.join(unknown)}."))
-        else:
-            picked = {MATERIAL_CODES.get(p) or MATERIAL_CODES[p.casefold()] for p in items}
-            values["materials"] = [m for m in lifecycle.MATERIALS if m in picked]
+            return
+        picked = {MATERIAL_CODES.get(p) or MATERIAL_CODES[p.casefold()] for p in items}
+        self.values["materials"] = [m for m in lifecycle.MATERIALS if m in picked]
 
-    # Yes / no.
-    for key in ("extension_notified", "criminal"):
-        raw = cell(key)
-        if raw is None:
-            values[key] = bool(keep(key, False))
-            continue
-        try:
-            values[key] = parse_bool(raw)
-        except BadCell as exc:
-            bad(key, str(exc))
+    def flags(self) -> None:
+        for key in ("extension_notified", "criminal"):
+            raw = self.cell(key)
+            if raw is None:
+                self.values[key] = bool(self.keep(key, False))
+                continue
+            try:
+                self.values[key] = parse_bool(raw)
+            except BadCell as exc:
+                self.bad(key, str(exc))
 
-    # Agencies: they must exist and be active.
-    for key, field_name in (("from_agency", "from_agency_id"), ("to_agency", "to_agency_id")):
-        raw = cell(key)
-        if raw is None:
-            if current and current.get(field_name) is not None:
-                values[field_name] = current[field_name]
+    def agencies(self, agencies: Mapping[str, AgencyRef]) -> None:
+        """Both agencies must exist and be active (a recorded one may stay as it was)."""
+        current, values = self.current, self.values
+        for key, field_name in (("from_agency", "from_agency_id"), ("to_agency", "to_agency_id")):
+            raw = self.cell(key)
+            if raw is None:
+                if current and current.get(field_name) is not None:
+                    values[field_name] = current[field_name]
+                else:
+                    self.bad(key, _REQUIRED)
+                continue
+            name = cell_text(raw)
+            ref = agencies.get(agency_key(name))
+            if ref is None:
+                self.bad(key, (f"系统中没有名为“{name}”的成员单位，请先导入或添加该单位。"
+                               f" / No member agency is called {name!r}; add or import it first."))
+            elif not ref.active and not (current and current.get(field_name) == ref.id):
+                # A deactivated agency takes no new referrals; its recorded ones may still be
+                # re-imported unchanged (history keeps it).
+                self.bad(key, f"成员单位“{ref.name}”已停用，不能再移送。 / The agency {ref.name!r} is deactivated.")
             else:
-                bad(key, _REQUIRED)
-            continue
-        name = cell_text(raw)
-        ref = agencies.get(agency_key(name))
-        if ref is None:
-            bad(key, (f"系统中没有名为“{name}”的成员单位，请先导入或添加该单位。"
-                      f" / No member agency is called {name!r}; add or import it first."))
-        elif not ref.active and not (current and current.get(field_name) == ref.id):
-            # A deactivated agency takes no new referrals; its recorded ones may still be
-            # re-imported unchanged (history keeps it).
-            bad(key, f"成员单位“{ref.name}”已停用，不能再移送。 / The agency {ref.name!r} is deactivated.")
-        else:
-            values[field_name] = ref.id
-    if ("from_agency_id" in values and values.get("from_agency_id") == values.get("to_agency_id")):
-        bad("to_agency", "接收单位与移送单位相同：不能移送给自己。 / The receiving agency is the referring agency: an agency cannot refer to itself.")
+                values[field_name] = ref.id
+        if "from_agency_id" in values and values.get("from_agency_id") == values.get("to_agency_id"):
+            self.bad("to_agency", "接收单位与移送单位相同：不能移送给自己。 / The receiving agency is the referring agency: an agency cannot refer to itself.")
 
-    # Dates.
-    for key, with_time in (("discovered_on", True), ("sent_on", True), ("ack_on", False),
-                           ("result_on", False), ("closed_on", False)):
-        raw = cell(key)
-        time_field = {"discovered_on": "discovered_at", "sent_on": "sent_at"}.get(key)
-        if raw is None:
-            values[key] = keep(key)
+    def dates(self) -> None:
+        today, values = self.today, self.values
+        for key, with_time in (("discovered_on", True), ("sent_on", True), ("ack_on", False),
+                               ("result_on", False), ("closed_on", False)):
+            raw = self.cell(key)
+            time_field = {"discovered_on": "discovered_at", "sent_on": "sent_at"}.get(key)
+            if raw is None:
+                values[key] = self.keep(key)
+                if time_field:
+                    values[time_field] = self.keep(time_field)
+                if key == "sent_on" and values[key] is None:
+                    self.bad(key, _REQUIRED)
+                continue
+            try:
+                day, moment = parse_moment(raw, allow_time=with_time)
+            except BadCell as exc:
+                self.bad(key, str(exc))
+                continue
+            if day > today:
+                self.bad(key, (f"日期{day.isoformat()}在今天（{today.isoformat()}）之后，不能是将来的日期。"
+                               f" / {day.isoformat()} is after today ({today.isoformat()}); it cannot be in the future."))
+                continue
+            values[key] = day
             if time_field:
-                values[time_field] = keep(time_field)
-            if key == "sent_on" and values[key] is None:
-                bad(key, _REQUIRED)
-            continue
-        try:
-            day, moment = parse_moment(raw, allow_time=with_time)
-        except BadCell as exc:
-            bad(key, str(exc))
-            continue
-        if day > today:
-            bad(key, (f"日期{day.isoformat()}在今天（{today.isoformat()}）之后，不能是将来的日期。"
-                      f" / {day.isoformat()} is after today ({today.isoformat()}); it cannot be in the future."))
-            continue
-        values[key] = day
-        if time_field:
-            # Keep a recorded time of day when the file gives the same date without one.
-            recorded_moment = current.get(time_field) if current else None
-            if moment is None and recorded_moment is not None and recorded_moment.date() == day:
-                moment = recorded_moment
-            values[time_field] = moment
+                # Keep a recorded time of day when the file gives the same date without one.
+                recorded_moment = self.current.get(time_field) if self.current else None
+                if moment is None and recorded_moment is not None and recorded_moment.date() == day:
+                    moment = recorded_moment
+                values[time_field] = moment
 
-    for earlier, later, zh, en in _DATE_ORDER:
-        if earlier in bad_fields or later in bad_fields:
-            continue
-        a, b = values.get(earlier), values.get(later)
-        if a is not None and b is not None and b < a:
-            recorded = [cols[f].zh for f in (earlier, later) if f in kept]
-            note_zh = f"（{'、'.join(recorded)}为系统中已登记的值，文件中为空）" if recorded else ""
-            note_en = " (the recorded value; the file's cell is blank)" if recorded else ""
-            bad(later, f"{zh}（{b.isoformat()} 早于 {a.isoformat()}）{note_zh}。"
-                       f" / Impossible order: {en} ({b.isoformat()} < {a.isoformat()}){note_en}.")
+    def date_order(self) -> None:
+        for earlier, later, zh, en in _DATE_ORDER:
+            if earlier in self.bad_fields or later in self.bad_fields:
+                continue
+            a, b = self.values.get(earlier), self.values.get(later)
+            if a is not None and b is not None and b < a:
+                recorded = [self.cols[f].zh for f in (earlier, later) if f in self.kept]
+                note_zh = f"（{'、'.join(recorded)}为系统中已登记的值，文件中为空）" if recorded else ""
+                note_en = " (the recorded value; the file's cell is blank)" if recorded else ""
+                self.bad(later, f"{zh}（{b.isoformat()} 早于 {a.isoformat()}）{note_zh}。"
+                                f" / Impossible order: {en} ({b.isoformat()} < {a.isoformat()}){note_en}.")
 
-    # Both acknowledgement cells go together; then the steps the dates record must be a
-    # path the referral lifecycle allows (the same rules.lifecycle calls as the forms).
-    if not {"ack_on", "ack_outcome"} & bad_fields:
-        if values.get("ack_on") and not values.get("ack_outcome"):
-            bad("ack_outcome", "填写了受理告知日期，还需填写受理结果（受理/不予受理/退回）。 / An acknowledgement date needs its outcome (受理, 不予受理 or 退回).")
-        if values.get("ack_outcome") and not values.get("ack_on"):
-            bad("ack_on", "填写了受理结果，还需填写受理告知日期。 / An outcome needs the acknowledgement date.")
-    if not {"sent_on", "ack_on", "ack_outcome", "result_on", "closed_on"} & bad_fields:
-        for key, message in _lifecycle_problems(values):
-            bad(key, message)
-
-    if row_errors:
-        return row_errors, None
-    values["status"] = derive_status(values)
-    values["line"] = line
-    values["exists"] = current is not None
-    return [], values
+    def steps(self) -> None:
+        """Both acknowledgement cells go together; then the steps the dates record must be a
+        path the referral lifecycle allows (the same rules.lifecycle calls as the forms)."""
+        values, bad_fields = self.values, self.bad_fields
+        if not {"ack_on", "ack_outcome"} & bad_fields:
+            if values.get("ack_on") and not values.get("ack_outcome"):
+                self.bad("ack_outcome", "填写了受理告知日期，还需填写受理结果（受理/不予受理/退回）。 / An acknowledgement date needs its outcome (受理, 不予受理 or 退回).")
+            if values.get("ack_outcome") and not values.get("ack_on"):
+                self.bad("ack_on", "填写了受理结果，还需填写受理告知日期。 / An outcome needs the acknowledgement date.")
+        if not {"sent_on", "ack_on", "ack_outcome", "result_on", "closed_on"} & bad_fields:
+            for key, message in _lifecycle_problems(values):
+                self.bad(key, message)
 
 
 def _lifecycle_problems(values: Mapping) -> list[tuple[str, str]]:
