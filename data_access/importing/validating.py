@@ -79,6 +79,17 @@ def column_map(headers: Sequence[str], columns: Sequence[Column]) -> tuple[dict[
     return found, errors, warnings
 
 
+def _file_columns(rows, columns: Sequence[Column]):
+    """(column key -> header, errors, warnings) of a file; the mapping is None when the file
+    has no data rows or lacks a required column, since its rows then mean nothing."""
+    found, errors, warnings = column_map(headers_of(rows), columns)
+    if not rows:
+        errors.append(_empty_file_error())
+    if any(e.line == 1 and not e.column for e in errors):
+        return None, _say_which_sheet(rows, errors), warnings
+    return found, errors, warnings
+
+
 def headers_of(rows: Sequence[Mapping]) -> list[str]:
     headers = getattr(rows, "headers", None)
     if headers is not None:
@@ -126,12 +137,9 @@ def validate_agencies(
 ) -> tuple[CleanRows, list[RowError]]:
     """Check an agency file. ``existing_names``: names already in the database (a mapping
     name -> current values lets blank cells keep those values). Pure: no database."""
-    found, errors, warnings = column_map(headers_of(rows), AGENCY_COLUMNS)
-    if not rows:
-        errors.append(_empty_file_error())
-    if any(e.line == 1 and not e.column for e in errors):
-        # without the required columns rows mean nothing
-        return CleanRows([], warnings), _say_which_sheet(rows, errors)
+    found, errors, warnings = _file_columns(rows, AGENCY_COLUMNS)
+    if found is None:
+        return CleanRows([], warnings), errors
     cols = {c.key: c for c in AGENCY_COLUMNS}
     seen: dict[str, int] = {}
     clean = CleanRows([], warnings)
@@ -286,11 +294,9 @@ def validate_referrals(
     ``line`` and ``exists``; their ``warnings`` carry header warnings.
     """
     today = today or date.today()
-    found, errors, warnings = column_map(headers_of(rows), REFERRAL_COLUMNS)
-    if not rows:
-        errors.append(_empty_file_error())
-    if any(e.line == 1 and not e.column for e in errors):
-        return CleanRows([], warnings), _say_which_sheet(rows, errors)
+    found, errors, warnings = _file_columns(rows, REFERRAL_COLUMNS)
+    if found is None:
+        return CleanRows([], warnings), errors
     cols = {c.key: c for c in REFERRAL_COLUMNS}
     seen: dict[str, int] = {}
     clean = CleanRows([], warnings)
