@@ -88,3 +88,33 @@ def test_sample_city_ledger_round_trips_through_xlsx(city_db, empty_db):
     # Importing the same file again changes nothing.
     again = import_ledger(SYSTEM, "referrals", rows, filename="临江市移送台账.xlsx", engine=fresh)
     assert (again.created, again.updated, again.unchanged) == (0, 0, len(expected))
+
+
+def test_the_ledger_pages_export_is_the_round_trip_file_of_its_filter(empty_db):
+    """The 移送台账 page's "导出台账（可重新导入）" is ``export referrals`` for the page's filter."""
+    from datetime import date
+    from pathlib import Path
+
+    from data_access.importing import import_agencies, import_referrals
+    from data_access.queries.referrals import LedgerFilter
+    from ui import cache
+
+    fixtures = Path(__file__).parent / "fixtures"
+    today = date(2026, 11, 21)
+    with write_session(empty_db) as s:
+        import_agencies(s, SYSTEM, read_table(fixtures / "agencies.csv"))
+    with write_session(empty_db) as s:
+        import_referrals(s, SYSTEM, read_table(fixtures / "referrals.csv"), today=today)
+    with read_session(empty_db) as s:
+        whole = export_referrals_xlsx(s)
+        police = s.scalar(select(Agency.id).where(Agency.name == "市公安局"))
+    page_whole = read_table(cache.ledger_export(LedgerFilter(), today), "a.xlsx")
+    assert [dict(r) for r in page_whole] == [dict(r) for r in read_table(whole, "b.xlsx")]
+    assert len(page_whole) == 5
+    closed = read_table(cache.ledger_export(LedgerFilter(status="closed"), today), "closed.xlsx")
+    assert sorted(r["移送编号"] for r in closed) == ["YS-2026-000001", "YS-2026-000004"]
+    to_police = read_table(cache.ledger_export(LedgerFilter(to_agency_id=police), today), "police.xlsx")
+    assert len(to_police) >= 1 and {r["接收单位"] for r in to_police} == {"市公安局"}
+    with write_session(empty_db) as s:
+        again = import_referrals(s, SYSTEM, closed, today=today)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
