@@ -55,6 +55,11 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "admin.settings": ("修改规则参数", "Change rule settings", {"office": ANY}),
     "import.ledger": ("导入台账", "Import ledgers", {"office": ANY}),
     "audit.view": ("查看操作日志", "View the audit trail", {"office": ANY, "chair": ANY}),
+    "notify.channels": ("管理通知地址", "Manage notification channels", {"office": ANY}),
+    "notify.send": ("发送提醒", "Send reminders", {"office": ANY}),
+    "notice.seen": (
+        "查看本人提醒", "Mark one's notices as read", {"office": ANY, "chair": ANY, "head": OWN, "clerk": OWN}
+    ),
 }
 
 
