@@ -248,3 +248,20 @@ def test_channel_commands_validate_mask_and_authorise(city_copy, mailbox):
     mailbox.refuse.add("t@example.cn")
     result = commands.test_channel(SYSTEM, good.id)
     assert not result.ok and result.error and mailbox.take() == []
+
+
+def test_notify_cell_of_the_agencies_import():
+    assert notify.parse_notify_cell(None) == ([], None) and notify.parse_notify_cell("  ") == ([], None)
+    urls, problem = notify.parse_notify_cell(
+        "mailto://a:pw@smtp.example.cn?to=x@example.cn  dingtalk://abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV")
+    assert problem is None and len(urls) == 2
+    urls, problem = notify.parse_notify_cell("mailto://x@example.cn bogus://secret-token")
+    assert urls == [] and problem[0].startswith("第2个") and "address 2" in problem[1]
+    assert "secret-token" not in problem[0] + problem[1]
+
+
+def test_masked_urls_hide_passwords_and_tokens():
+    assert "pw123" not in notify.mask_url("mailto://a:pw123@smtp.example.cn?to=x@example.cn")
+    token = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV"
+    assert token not in notify.mask_url(f"dingtalk://{token}")
+    assert notify.mask_url("garbage") == "?://***"

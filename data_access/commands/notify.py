@@ -206,7 +206,7 @@ def mark_notices_seen(actor: Actor, *, on: date | None = None, expected_version=
 
     def work(session: Session) -> date:
         day = on or date.today()
-        authorize(actor, "notice.seen", [actor.agency_id])
+        authorize(actor, "notice.seen")
         if actor.user_id is None:
             raise NotFound("找不到该用户。 / No such user.")
         row = session.get(NoticeRead, actor.user_id)
