@@ -267,6 +267,16 @@ def cmd_notify(args) -> int:
 
     engine = _require_database()
     as_of = args.as_of or date.today()
+    if args.as_of is None and not args.dry_run:
+        from data_access.db import read_session
+        from data_access.rulebook import load_calendar
+
+        with read_session(engine) as session:
+            working = load_calendar(session).is_working_day(as_of)
+        if not working:
+            # Scheduled daily; the office's calendar (make-up days included) decides.
+            _err(f"{as_of} 不是工作日，不发送提醒。 / {as_of} is not a working day; nothing sent.")
+            return EXIT_OK
     summary = notify.run(as_of, dry_run=args.dry_run, engine=engine, actor_name=_cli_actor().username,
                          out=lambda line: _out(line + "\n"))
     if args.dry_run:

@@ -238,3 +238,26 @@ def agenda_messages(m: Meeting, base_url: str | None) -> list[str]:
     header = f"【联席会议议程】{m.title}（{m.number}）定于{_when(m)}召开，议程已审定"
     lines = [f"{k}. {title}" for k, title in enumerate(m.approved_items, 1)]
     return split_lines(header, lines, f"查看：{url}" if url else None)
+
+
+# ----------------------------------------------------------------------------- in the app
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A yellow or red item of the user's agency in their notice list."""
+
+    lit: LitItem
+    since: date  # the day its light turned
+    new: bool  # turned after the user last looked
+
+
+def notices(items: Iterable[DueItem], agency_id: int, as_of: date, cal: WorkCalendar, s: RuleSettings,
+            seen_on: date | None) -> list[Notice]:
+    """The agency's yellow and red items (those it must act on), each marked new when its
+    light turned after ``seen_on`` (every one is new for a user who never looked)."""
+    out = []
+    for lit in lit_items([i for i in items if i.agency_id == agency_id], as_of, cal, s):
+        since = light_since(lit.item, lit.light, cal, s)
+        out.append(Notice(lit, since, seen_on is None or since > seen_on))
+    return out

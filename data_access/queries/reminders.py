@@ -56,7 +56,7 @@ class ChannelRow:
 class SentRow:
     id: int
     agency: str
-    channel_id: int
+    channel: str  # masked
     kind: str
     title: str
     body: str
@@ -176,23 +176,92 @@ def failed(session: Session) -> list[Notification]:
 
 
 def sent_log(session: Session, *, status: str | None = None, limit: int = 500) -> list[SentRow]:
-    """The newest notifications first (the office's page), optionally only one status."""
-    q = (select(Notification.id, Agency.name, Notification.channel_id, Notification.kind, Notification.title,
+    """The newest notifications first (the office's page), optionally only one status; the
+    channel shown masked."""
+    from data_access.notify import mask_url
+
+    q = (select(Notification.id, Agency.name, NotifyChannel.url, Notification.kind, Notification.title,
                 Notification.body, Notification.as_of, Notification.status, Notification.attempts,
                 Notification.error, Notification.created_at, Notification.sent_at)
          .join(Agency, Agency.id == Notification.agency_id)
+         .join(NotifyChannel, NotifyChannel.id == Notification.channel_id)
          .order_by(Notification.id.desc()).limit(limit))
     if status:
         q = q.where(Notification.status == status)
-    return [SentRow(*r) for r in session.execute(q).all()]
+    masks: dict[str, str] = {}
+    out = []
+    for r in session.execute(q).all():
+        if r.url not in masks:
+            masks[r.url] = mask_url(r.url)
+        out.append(SentRow(r[0], r[1], masks[r.url], *r[3:]))
+    return out
 
 
-def channel_rows(session: Session, agency_id: int) -> list[NotifyChannel]:
-    """An agency's channels for the admin page (the page shows only their masked URLs)."""
-    return list(session.execute(
-        select(NotifyChannel).where(NotifyChannel.agency_id == agency_id, NotifyChannel.active.is_(True))
+@dataclass(frozen=True)
+class ChannelShown:
+    id: int
+    masked: str
+    service: str
+    version: int
+
+
+def masked_channels(session: Session, agency_id: int) -> list[ChannelShown]:
+    """An agency's channels for the admin page: masked, never the URL itself."""
+    from data_access.notify import mask_url, service_name
+
+    rows = session.execute(
+        select(NotifyChannel.id, NotifyChannel.url, NotifyChannel.version)
+        .where(NotifyChannel.agency_id == agency_id, NotifyChannel.active.is_(True))
         .order_by(NotifyChannel.id)
-    ).scalars())
+    ).all()
+    return [ChannelShown(r.id, mask_url(r.url), service_name(r.url), r.version) for r in rows]
+
+
+@dataclass(frozen=True)
+class OpenDecision:
+    id: int
+    meeting: str
+    held_on: date
+    text: str
+    due_on: date
+    lead: bool  # the agency leads it (else it is a co-agency)
+
+
+def open_decisions(session: Session, agency_id: int, as_of: date) -> list[OpenDecision]:
+    """Decisions assigned to the agency (lead or co-agency) and not done on ``as_of``."""
+    from data_access.models import DecisionAgency
+
+    co = select(DecisionAgency.decision_id).where(DecisionAgency.agency_id == agency_id)
+    rows = session.execute(
+        select(Decision.id, Meeting.number, Meeting.held_on, Decision.text, Decision.due_on,
+               Decision.lead_agency_id == agency_id)
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .where(or_(Decision.lead_agency_id == agency_id, Decision.id.in_(co)),
+               Decision.status != "cancelled", Meeting.held_on <= as_of,
+               or_(Decision.done_on.is_(None), Decision.done_on > as_of))
+        .order_by(Decision.due_on, Decision.id)
+    ).all()
+    return [OpenDecision(*r) for r in rows]
+
+
+def seen_on(session: Session, user_id: int | None) -> date | None:
+    """The day the user last marked their notices read (None: never)."""
+    from data_access.models import NoticeRead
+
+    if user_id is None:
+        return None
+    return session.execute(select(NoticeRead.seen_on).where(NoticeRead.user_id == user_id)).scalar()
+
+
+def notices(session: Session, agency_id: int, user_id: int | None, as_of: date):
+    """(the agency's notices, the user's last look, the decisions assigned to the agency)."""
+    from data_access.rulebook import load_rules
+    from rules.reminders import notices as notice_rule
+
+    s, cal = load_rules(session)
+    last = seen_on(session, user_id)
+    items = due_items(session, as_of, agency_id)
+    return notice_rule(items, agency_id, as_of, cal, s, last), last, open_decisions(session, agency_id, as_of)
 
 
 def count_by_status(session: Session) -> dict[str, int]:
@@ -203,5 +272,6 @@ def count_by_status(session: Session) -> dict[str, int]:
 
 __all__ = [
     "AgencyContact", "ChannelRow", "SentRow", "product_url", "agencies", "due_items", "meetings",
-    "channels", "recorded_keys", "failed", "sent_log", "channel_rows", "count_by_status",
+    "channels", "recorded_keys", "failed", "sent_log", "masked_channels", "count_by_status",
+    "open_decisions", "seen_on", "notices",
 ]
