@@ -8,18 +8,14 @@ agency received.
 
 from __future__ import annotations
 
-import email
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from datetime import date
-from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from data_access import db, notify
@@ -28,42 +24,9 @@ from data_access.commands.base import SYSTEM, Actor, PermissionDenied, Validatio
 from data_access.db import read_session
 from data_access.models import Agency, AuditEntry, Notification, NotificationKey
 from data_access.queries.overdue import overdue_acknowledgements
+from tests.support.mailbox import Mailbox
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Mailbox:
-    """An SMTP server on loopback that keeps what it accepts; ``refuse`` holds recipients
-    it answers with a permanent error (a channel that refuses)."""
-
-    def __init__(self):
-        self.messages: list[tuple[str, email.message.EmailMessage]] = []
-        self.refuse: set[str] = set()
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.content, policy=policy.default)
-        for rcpt in envelope.rcpt_tos:
-            self.messages.append((rcpt, msg))
-        return "250 OK"
-
-    def url(self, to: str) -> str:
-        return f"mailto://127.0.0.1:{self.port}?from=jm@example.cn&to={to}"
-
-    def take(self) -> list[tuple[str, str, str]]:
-        """(recipient, subject, plain body) of what arrived since the last call."""
-        got = [(r, str(m["subject"]), m.get_body(("plain",)).get_content().replace("\r\n", "\n").strip()) for r, m in self.messages]
-        self.messages.clear()
-        return got
 
 
 @pytest.fixture
