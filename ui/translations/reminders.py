@@ -54,6 +54,7 @@ EN = {
     "编号": "Number",
     "对方单位": "Other agency",
     "亮灯日期": "Light since",
+    "催办联系人：{c} {p}": "Whom to call: {c} {p}",
     "移送": "Referral",
     "协作请求": "Assistance request",
     "议定事项": "Decision",
