@@ -228,3 +228,37 @@ def test_masked_urls_hide_passwords_and_tokens():
     token = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV"
     assert token not in notify.mask_url(f"dingtalk://{token}")
     assert notify.mask_url("garbage") == "?://***"
+
+
+def test_rows_that_ask_to_chase_carry_the_other_agencys_contact(city_db):
+    import io
+
+    from docx import Document
+
+    from data_access.documents.reminder import ReminderLine, reminder_notice
+    from data_access.queries.dashboard import LightBounds
+    from data_access.queries.my_agency import my_agency
+    from data_access.queries.referrals import referral_detail
+    from data_access.rulebook import load_rules
+
+    as_of = _as_of()
+    with read_session() as s:
+        contacts = {a.id: (a.contact, a.phone) for a in s.execute(select(Agency)).scalars()}
+        rows = overdue_acknowledgements(s, as_of, None)
+        settings, cal = load_rules(s)
+        bounds = LightBounds.build(as_of, cal, settings)
+        row = rows[0]
+        detail = referral_detail(s, row.referral_id, bounds)
+        view = my_agency(s, row.from_agency_id, bounds, limit=100_000)
+    assert all((r.to_contact, r.to_phone) == contacts[r.to_agency_id] for r in rows)
+    assert all((r.from_contact, r.from_phone) == contacts[r.from_agency_id] for r in rows)
+    assert detail.to_contact == " ".join(contacts[row.to_agency_id]) and contacts[row.to_agency_id][1]
+    # The sender's page lists it among what it waits on, with the receiver's contact.
+    waiting = next(i for i in view.awaiting_their_ack.items if i.number == row.number)
+    assert (waiting.contact, waiting.phone) == contacts[row.to_agency_id]
+    # The 催办通知 names the sender's contact beside each referral.
+    line = ReminderLine(row.number, row.title, row.from_agency, row.sent_on, row.ack_due_on, row.days_late,
+                        row.provisional, sender_contact=f"{row.from_contact} {row.from_phone}")
+    doc = Document(io.BytesIO(reminder_notice(row.to_agency, [line], as_of)))
+    cells = "\n".join(c.text for c in doc.tables[0].rows[1].cells)
+    assert row.from_phone in cells and row.from_contact in cells
