@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from data_access.commands import notify as notify_commands
 from data_access.commands.base import SYSTEM
 from data_access.commands.referrals import create_referral
 from data_access.db import read_session
@@ -100,3 +101,21 @@ def test_notice_list_shows_what_turned_red_with_the_other_agencys_contact(world)
     # The sender waits on it but does not act: nothing in its own list.
     other = page("pages/notices.py", world.users["head_b"])
     assert not other.dataframe or saved.number not in set(other.dataframe[0].value.get("编号", []))
+
+
+def test_notify_log_shows_a_failed_delivery_masked(world):
+    from data_access import notify
+
+    create_referral(SYSTEM, title="违法建设", from_agency_id=world.agencies["town_b"],
+                    to_agency_id=world.agencies["town_a"], discovered_on=TODAY - timedelta(days=30),
+                    approved_by="李四", sent_on=TODAY - timedelta(days=29), today=TODAY)
+    # Nothing listens on port 9 of loopback: the delivery is refused at once.
+    notify_commands.add_channel(SYSTEM, world.agencies["town_a"],
+                                "mailto://clerk:Hidden99@127.0.0.1:9?from=jm@example.cn&to=a@example.cn")
+    summary = notify.run(TODAY, out=lambda line: None)
+    assert summary.failed >= 1 and summary.sent == 0
+    at = page("pages/notify_log.py", world.users["admin"])
+    table = at.dataframe[0].value
+    assert set(table["状态"]) == {"发送失败（下次运行重发）"}
+    assert "Hidden99" not in table.to_string() and all("****" in c for c in table["通知地址"])
+    assert any("不会丢失" in w.value for w in at.warning)
