@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import auth, menu
+from ui import auth, menu, notices
 
 # No page_icon: a Material icon there makes the browser fetch it from the internet.
 st.set_page_config(page_title="联席会议工作平台", layout="wide")
@@ -12,4 +12,6 @@ config = auth.config()
 auth.demo_banner(config)
 actor = auth.login_gate(config)  # the login form when nobody is signed in (stops the run)
 auth.sidebar(actor)  # language choice, the user, logout
-st.navigation(menu.pages_for(actor.role), expanded=True).run()
+page = st.navigation(menu.pages_for(actor.role), expanded=True)
+notices.sidebar_count(actor)  # new notices of a member's agency (after the menu: it links into it)
+page.run()

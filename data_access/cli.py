@@ -274,6 +274,34 @@ def cmd_report_overdue(args) -> int:
     return EXIT_OK
 
 
+def cmd_notify(args) -> int:
+    from data_access import notify
+
+    engine = _require_database()
+    as_of = args.as_of or date.today()
+    if args.as_of is None and not args.dry_run:
+        from data_access.db import read_session
+        from data_access.rulebook import load_calendar
+
+        with read_session(engine) as session:
+            working = load_calendar(session).is_working_day(as_of)
+        if not working:
+            # Scheduled daily; the office's calendar (make-up days included) decides.
+            _err(f"{as_of} 不是工作日，不发送提醒。 / {as_of} is not a working day; nothing sent.")
+            return EXIT_OK
+    summary = notify.run(as_of, dry_run=args.dry_run, engine=engine, actor_name=_cli_actor().username,
+                         out=lambda line: _out(line + "\n"))
+    if args.dry_run:
+        _err(f"试运行：{len(summary.lines)} 条消息，其中 {summary.without_channel} 条因未登记通知地址不会发出；"
+             f"未发送、未记录。 / Dry run: {len(summary.lines)} messages, {summary.without_channel} of them to"
+             " agencies without a channel; nothing sent or recorded.")
+        return EXIT_OK
+    _err(f"已发送 {summary.sent} 条，失败 {summary.failed} 条（其中重发 {summary.retried} 条）；失败的将在下次运行时重发。"
+         f" / Sent {summary.sent}, failed {summary.failed} (of which {summary.retried} retries); failures are"
+         " retried on the next run.")
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
 def _calendar_for_workdays():
     """The database's calendar when a migrated database is there, else the library's alone.
 
@@ -468,6 +496,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", default=None, help="所属成员单位（负责人、联络员必填） / the user's agency (required for head and clerk)")
     p.add_argument("--display-name", default=None, help="显示姓名（默认为用户名） / name shown (default: the username)")
     p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("notify", help="发送到期的提醒（每个工作日早上运行） / send the reminders that are due")
+    p.add_argument("--as-of", type=_date_arg, default=None, help="按哪一天计算（默认今天） / the day (default today)")
+    p.add_argument("--dry-run", action="store_true", help="只列出，不发送、不记录 / print only; send and record nothing")
+    p.set_defaults(func=cmd_notify)
 
     p = sub.add_parser("backup", help="备份数据库 / back up the database")
     p.add_argument("dest", metavar="DEST", help="目标文件（不覆盖已有文件）或目录 / a new file name, or a directory")

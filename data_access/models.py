@@ -442,3 +442,59 @@ class AuditEntry(Base):
     object_id: Mapped[str | None] = mapped_column(String(40))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class NotifyChannel(Versioned, Base):
+    """Where an agency's reminders go: one Apprise URL (mailto://, dingtalk://, wecombot://,
+    feishu://…). The URL holds secrets (robot tokens, SMTP passwords): screens, the audit
+    trail and exports show only :func:`data_access.notify.mask_url` of it."""
+
+    __tablename__ = "notify_channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Notification(Base):
+    """One message to one channel: what was sent, when, and whether it arrived. A failed one
+    stays ``failed`` and is sent again, as written, by the next run until it arrives."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("notify_channels.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # lights / digest / agenda_call / agenda
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))  # sent / failed
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class NotificationKey(Base):
+    """The reminders a notification carries (``referral:12:2026-11-20:red`` …): a key once
+    recorded for a channel is never sent on it again."""
+
+    __tablename__ = "notification_keys"
+    __table_args__ = (Index("ix_notification_keys_key", "key", "channel_id"),)
+
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("notify_channels.id"))
+
+
+class NoticeRead(Base):
+    """When a user last looked at their notice list (the sidebar counts what is newer)."""
+
+    __tablename__ = "notice_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    seen_on: Mapped[date] = mapped_column(Date)

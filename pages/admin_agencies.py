@@ -4,11 +4,14 @@ mistake (an agency with any history is deactivated, never deleted)."""
 import streamlit as st
 
 from data_access.commands import admin
+from data_access.commands import notify as notify_commands
+from data_access.commands.base import CommandError
 from data_access.db import read_session
 from data_access.queries.admin import list_agencies
+from data_access.queries.reminders import masked_channels
 from rules.lifecycle import AGENCY_KIND_LABELS
 from ui import session
-from ui.forms import EntryForm
+from ui.forms import EntryForm, localize
 from ui.i18n import pick, t
 
 session.require("admin.agencies")
@@ -135,3 +138,50 @@ with tab_edit:
                     return t("已删除单位“{name}”。", name=record.name)
 
                 edit.submit(lambda: session.run(admin.delete_agency, record.id, expected_version=shown), deleted)
+
+        # Notification channels (通知地址): where this agency's reminders go.
+        st.subheader(t("通知地址"))
+        st.caption(t("提醒按这些地址发送（Apprise 格式：mailto://、dingtalk://、wecombot://、feishu://）。"
+                     "保存后密码和令牌只显示部分。"))
+        with read_session() as s:
+            shown_channels = masked_channels(s, record.id)
+        tested = st.session_state.pop(f"channel_test_{record.id}", None)
+        if tested is not None:
+            if tested.ok:
+                st.success(t("测试消息已发出：{c}", c=tested.masked), icon=":material/check_circle:")
+            else:
+                st.error(t("测试消息发送失败：{c}。原因：{e}", c=tested.masked, e=localize(tested.error or "")),
+                         icon=":material/error:")
+        if not shown_channels:
+            st.info(t("尚未登记通知地址：该单位收不到提醒。"), icon=":material/notifications_off:")
+        for ch in shown_channels:
+            cols = st.columns([6, 2, 2])
+            cols[0].markdown(f"`{ch.masked}` · {ch.service}")
+            if cols[1].button(t("发送测试消息"), key=f"test_channel_{ch.id}", icon=":material/send:"):
+                try:
+                    st.session_state[f"channel_test_{record.id}"] = notify_commands.test_channel(
+                        session.actor(), ch.id)
+                except CommandError as exc:
+                    st.error(localize(exc.message))
+                else:
+                    st.rerun()
+            if cols[2].button(t("停用"), key=f"remove_channel_{ch.id}", icon=":material/delete:"):
+                try:
+                    notify_commands.remove_channel(session.actor(), ch.id, expected_version=ch.version)
+                except CommandError as exc:
+                    st.error(localize(exc.message))
+                else:
+                    st.rerun()
+        channel_form = EntryForm(f"channel_{record.id}")
+        channel_form.start()
+        channel_form.general_slot()
+        with st.form(f"channel_form_{record.id}"):
+            new_url = st.text_input(t("新的通知地址"), key=channel_form.key("url"),
+                                    placeholder="mailto://user:password@smtp.example.gov.cn?to=head@example.gov.cn")
+            channel_form.slot("url")
+            add_channel = st.form_submit_button(t("添加通知地址"), icon=":material/add_alert:")
+        if add_channel:
+            channel_form.submit(
+                lambda: notify_commands.add_channel(session.actor(), record.id, new_url),
+                lambda saved: t("已添加通知地址 {c}。", c=saved.masked),
+            )

@@ -149,8 +149,10 @@ if picked is not None:
         left.markdown(
             "\n".join(
                 [
-                    f"- **{t('移送单位')}**：{det.from_agency}",
-                    f"- **{t('接收单位')}**：{det.to_agency}",
+                    f"- **{t('移送单位')}**：{det.from_agency}"
+                    + (f"（{t('联系人')} {det.from_contact}）" if det.from_contact else ""),
+                    f"- **{t('接收单位')}**：{det.to_agency}"
+                    + (f"（{t('联系人')} {det.to_contact}）" if det.to_contact else ""),
                     f"- **{t('违法领域')}**：{pick(DOMAIN_LABELS.get(det.domain, det.domain)) if det.domain else '—'}",
                     f"- **{t('紧急程度')}**：{t(URGENCY.get(det.urgency, det.urgency))}",
                     f"- **{t('涉嫌犯罪')}**：{t('是') if det.criminal else t('否')}",

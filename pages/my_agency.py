@@ -67,6 +67,8 @@ def _section(title: str, wait, counterpart: str, since: str, empty_text: str) ->
                 t("编号"): i.number,
                 t("事项"): i.title,
                 counterpart: i.counterpart,
+                t("联系人"): i.contact or "",
+                t("联系电话"): i.phone or "",
                 since: i.since.isoformat(),
                 t("期限"): ui.day(i.due_on),
                 t("超期天数"): i.days_late,

@@ -53,6 +53,8 @@ summary = pd.DataFrame(
     [
         {
             t("接收单位"): names.get(a, ""),
+            t("联系人"): by_agency[a][0].to_contact or "",
+            t("联系电话"): by_agency[a][0].to_phone or "",
             t("超期件数"): len(by_agency[a]),
             t("最长超期（天）"): by_agency[a][0].days_late,
             t("超期10天以上"): sum(1 for r in by_agency[a] if r.days_late > 10),
@@ -99,6 +101,8 @@ detail_id = chosen if chosen is not None else filters.selectbox(
 items = by_agency[detail_id]
 name = names.get(detail_id, "")
 st.subheader(t("{a}：超期 {n} 件，最长 {d} 天", a=name, n=len(items), d=items[0].days_late))
+if items[0].to_contact or items[0].to_phone:
+    st.caption(t("催办联系人：{c} {p}", c=items[0].to_contact or "", p=items[0].to_phone or ""))
 frame = pd.DataFrame(
     [
         {

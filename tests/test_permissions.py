@@ -240,6 +240,21 @@ def _administration():
     }
 
 
+def _reminders():
+    from data_access.commands import notify
+
+    def channel(actor, target):
+        return {"url": f"mailto://127.0.0.1:2525?from=jm@example.cn&to=p{_n()}@example.cn"}
+
+    return {
+        "notify.channels": Performer(
+            setup=channel, run=lambda a, t, c: notify.add_channel(a, t.agency, c["url"])),
+        "notify.send": Performer(run=lambda a, t, c: notify.set_product_url(a, f"https://jm{_n()}.example.cn")),
+        "notice.seen": Performer(
+            run=lambda a, t, c: notify.mark_notices_seen(a, on=TODAY - timedelta(days=_n() % 30))),
+    }
+
+
 def _import_agencies(actor):
     from data_access import importing
 
@@ -250,7 +265,7 @@ def _import_agencies(actor):
 
 def _performers() -> dict[str, Performer]:
     found: dict[str, Performer] = {}
-    for group in (_referrals, _assistance, _disputes, _operations, _meetings, _administration):
+    for group in (_referrals, _assistance, _disputes, _operations, _meetings, _administration, _reminders):
         try:
             found.update(group())
         except ImportError:

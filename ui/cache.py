@@ -165,7 +165,8 @@ def reminder_docx(agency_id: int, agency_name: str, as_of: date) -> bytes:
     s, _ = rules()
     rows = overdue(as_of, agency_id)
     lines = [
-        ReminderLine(r.number, r.title, r.from_agency, r.sent_on, r.ack_due_on, r.days_late, r.provisional)
+        ReminderLine(r.number, r.title, r.from_agency, r.sent_on, r.ack_due_on, r.days_late, r.provisional,
+                     sender_contact=" ".join(x for x in (r.from_contact, r.from_phone) if x) or None)
         for r in rows
     ]
     return reminder_notice(agency_name, lines, as_of, issued_on=date.today(), ack_working_days=s.ack_working_days)

@@ -33,6 +33,7 @@ PAGES: list[PageSpec] = [
     # Dashboards (看板): everyone reads; members' views start at their own agency.
     PageSpec("pages/my_agency.py", "本单位", ":material/home_work:", "看板", "my-agency",
              roles=ALL, home_for=MEMBERS),
+    PageSpec("pages/notices.py", "我的提醒", ":material/notifications:", "看板", "notices", roles=MEMBERS),
     PageSpec("pages/ledger.py", "移送台账", ":material/table_view:", "看板", "ledger", roles=ALL),
     PageSpec("pages/overdue.py", "签收超期", ":material/alarm:", "看板", "overdue", roles=ALL),
     PageSpec("pages/disputes.py", "职责争议", ":material/balance:", "看板", "disputes", roles=ALL),
@@ -66,6 +67,8 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/admin_calendar.py", "工作日历", ":material/calendar_month:", "管理", "admin-calendar",
              roles=frozenset({"office"})),
     PageSpec("pages/admin_settings.py", "规则参数", ":material/tune:", "管理", "admin-settings",
+             roles=frozenset({"office"})),
+    PageSpec("pages/notify_log.py", "提醒发送记录", ":material/outgoing_mail:", "管理", "notify-log",
              roles=frozenset({"office"})),
     PageSpec("pages/audit_log.py", "操作日志", ":material/history:", "管理", "audit-log",
              roles=LEADERS),

@@ -49,6 +49,8 @@ class ReminderLine:
     due_on: date
     days_late: int
     provisional: bool
+    #: The sender's contact person and phone, under its name: whom to call about it.
+    sender_contact: str | None = None
 
 
 def cn_date(d: date) -> str:
@@ -157,7 +159,7 @@ def reminder_notice(
             str(i),
             line.number,
             line.title,
-            line.sender,
+            f"{line.sender}\n{line.sender_contact}" if line.sender_contact else line.sender,
             line.sent_on.isoformat(),
             line.due_on.isoformat(),
             str(line.days_late),

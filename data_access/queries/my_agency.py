@@ -40,6 +40,9 @@ class WaitItem:
     provisional: bool
     light: Light | None
     days_late: int
+    # The counterpart's contact person and phone: whom to call to chase it (DOMAIN.md, Contacts).
+    contact: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ def _items(kind: str, rows, bounds: LightBounds) -> list[WaitItem]:
                 provisional=bool(r.provisional),
                 light=bounds.light(due),
                 days_late=max(0, (bounds.as_of - due).days) if due else 0,
+                contact=getattr(r, "contact", None),
+                phone=getattr(r, "phone", None),
             )
         )
     return out
@@ -118,6 +123,8 @@ def _referrals(session: Session, side, other, agency_id: int, bounds: LightBound
             pending.c.since,
             pending.c.due_on,
             pending.c.provisional,
+            Agency.contact,
+            Agency.phone,
         )
         .join(Agency, Agency.id == pending.c.other_id)
         .order_by(pending.c.due_on.is_(None), pending.c.due_on, pending.c.since, pending.c.id)
@@ -147,6 +154,8 @@ def _assists(session: Session, side, other, agency_id: int, bounds: LightBounds,
             AssistanceRequest.requested_on.label("since"),
             AssistanceRequest.due_on,
             AssistanceRequest.due_provisional.label("provisional"),
+            Agency.contact,
+            Agency.phone,
         )
         .join(Agency, Agency.id == other)
         .where(where)

@@ -52,6 +52,11 @@ class OverdueRow:
     days_late: int
     provisional: bool
     criminal: bool
+    # Contacts of both parties (DOMAIN.md, Contacts): the page shows whom to call; not in the CSV.
+    to_contact: str | None = None
+    to_phone: str | None = None
+    from_contact: str | None = None
+    from_phone: str | None = None
 
     def csv_values(self) -> tuple:
         return (
@@ -126,7 +131,9 @@ def overdue_acknowledgements(
     found = [*session.execute(waiting), *session.execute(answered_later)]
     if not found:
         return []
-    names = dict(session.execute(select(Agency.id, Agency.name)).all())
+    agencies = {a.id: a for a in session.execute(select(Agency.id, Agency.name, Agency.contact, Agency.phone))}
+    names = {i: a.name for i, a in agencies.items()}
+    none = (None, None, None, None)
     rows = [
         OverdueRow(
             referral_id=rid,
@@ -141,6 +148,10 @@ def overdue_acknowledgements(
             days_late=days_late(due, as_of),
             provisional=bool(provisional),
             criminal=bool(criminal),
+            to_contact=agencies.get(to_id, none)[2],
+            to_phone=agencies.get(to_id, none)[3],
+            from_contact=agencies.get(from_id, none)[2],
+            from_phone=agencies.get(from_id, none)[3],
         )
         for rid, number, title, to_id, from_id, sent_on, due, provisional, criminal in found
     ]

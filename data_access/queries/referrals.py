@@ -289,6 +289,9 @@ class ReferralDetail:
     version: int
     deadlines: list[Deadline]
     history: list[HistoryEvent]
+    # "contact phone" of each party: whom to call to chase it (DOMAIN.md, Contacts).
+    from_contact: str | None = None
+    to_contact: str | None = None
 
 
 def _deadline(code: str, due: date | None, provisional: bool, met: date | None, running: bool,
@@ -305,14 +308,15 @@ def referral_detail(session: Session, referral_id: int, bounds: LightBounds) -> 
     """The whole record of one referral with its deadlines and its history, oldest first."""
     sender, receiver = aliased(Agency), aliased(Agency)
     row = session.execute(
-        select(Referral, sender.name, receiver.name)
+        select(Referral, sender.name, receiver.name, sender.contact, sender.phone, receiver.contact,
+               receiver.phone)
         .join(sender, sender.id == Referral.from_agency_id)
         .join(receiver, receiver.id == Referral.to_agency_id)
         .where(Referral.id == referral_id)
     ).first()
     if row is None:
         return None
-    r, sender_name, receiver_name = row
+    r, sender_name, receiver_name, *contacts = row
     events = session.execute(
         select(ReferralEvent.at, ReferralEvent.username, ReferralEvent.from_status,
                ReferralEvent.to_status, ReferralEvent.note)
@@ -350,6 +354,8 @@ def referral_detail(session: Session, referral_id: int, bounds: LightBounds) -> 
         version=r.version,
         deadlines=deadlines,
         history=[HistoryEvent(*e) for e in events],
+        from_contact=" ".join(x for x in contacts[:2] if x) or None,
+        to_contact=" ".join(x for x in contacts[2:] if x) or None,
     )
 
 
