@@ -6,8 +6,7 @@ transaction, all or nothing. The commands are thin: they call the same functions
 uses (:mod:`data_access.importing` for import and export, :mod:`data_access.queries.overdue`,
 :mod:`data_access.commands.users`, :mod:`data_access.backup`).
 
-Exit codes: 0 done; 1 refused or failed (the message says why); 2 wrong arguments, or
-``backup`` on PostgreSQL (which prints how to back up the server instead).
+Exit codes: 0 done; 1 refused or failed (the message says why); 2 wrong arguments.
 """
 
 from __future__ import annotations
@@ -395,23 +394,39 @@ def cmd_create_user(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from data_access.backup import backup_sqlite, postgres_instructions, sqlite_path
+    from data_access.backup import backup_postgres, backup_sqlite, sqlite_path
     from data_access.db import get_engine
 
     engine = get_engine()
     backend = engine.url.get_backend_name()
     if backend == "postgresql":
-        _err(postgres_instructions(engine.url))
-        return EXIT_USAGE
-    if backend != "sqlite":
+        result = backup_postgres(engine, args.dest)
+    elif backend == "sqlite":
+        path = sqlite_path(engine.url)
+        if path is None:
+            raise UserError("内存数据库无法备份。 / An in-memory database cannot be backed up.")
+        result = backup_sqlite(path, args.dest)
+    else:
         raise UserError(f"不支持备份此类数据库：{backend} / Cannot back up a {backend} database.")
-    path = sqlite_path(engine.url)
-    if path is None:
-        raise UserError("内存数据库无法备份。 / An in-memory database cannot be backed up.")
-    result = backup_sqlite(path, args.dest)
     size_mb = result.size / (1024 * 1024)
     _out(f"{result.path}\n")
     _err(f"备份完成 / backup written: {result.path} ({result.size} bytes, {size_mb:.1f} MB)")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from data_access import schema
+    from data_access.backup import restore
+    from data_access.db import get_engine
+
+    engine = get_engine()
+    result = restore(engine, args.source)
+    rows = sum(n for t, n in result.tables.items() if t != "alembic_version")
+    _err(f"恢复完成并已核对：{len(result.tables)} 张表，共 {rows} 行，完整性检查通过。"
+         f" / Restored and checked: {len(result.tables)} tables, {rows} rows, integrity checks passed.")
+    if result.revision != schema.head_revision():
+        _err(f"备份的数据库结构版本为 {result.revision}，请运行 init-db 升级到 {schema.head_revision()}。"
+             f" / The backup's schema is at {result.revision}: run init-db to upgrade it to {schema.head_revision()}.")
     return EXIT_OK
 
 
@@ -505,6 +520,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="备份数据库 / back up the database")
     p.add_argument("dest", metavar="DEST", help="目标文件（不覆盖已有文件）或目录 / a new file name, or a directory")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="把备份恢复到空数据库并核对 / put a backup back into an empty database, then check it")
+    p.add_argument("source", metavar="SRC", help="backup 命令写出的文件 / a file written by the backup command")
+    p.set_defaults(func=cmd_restore)
     return parser
 
 

@@ -249,13 +249,24 @@ def test_create_user_refusals(empty_db, capsys, monkeypatch):
 # --------------------------------------------------------------------------- backup
 
 
-def test_backup_sqlite_copy_opens_with_the_same_counts(empty_db, backend, tmp_path, capsys):
+def test_backup_sqlite_copy_opens_with_the_same_counts(empty_db, backend, tmp_path, capsys, monkeypatch):
     if backend.kind != "sqlite":
-        code, out, err = call(capsys, "backup", str(tmp_path))
-        assert code == 2 and out == ""
+        # PostgreSQL: without pg_dump on the machine, say how (naming no credentials) …
+        from data_access import backup
+
+        with monkeypatch.context() as m:
+            m.setattr(backup, "pg_tool", lambda name: None)
+            code, out, err = call(capsys, "backup", str(tmp_path))
+        assert code == 1 and out == ""
         assert "pg_dump" in err and str(empty_db.url.port) in err and empty_db.url.database in err
         assert "postgres@" not in err and "-U <" in err  # no credentials echoed
         assert list(tmp_path.iterdir()) == []
+        # … with it, a dump and its manifest (restore is tested in test_backup_restore.py).
+        code, out, _ = call(capsys, "backup", str(tmp_path))
+        assert code == 0
+        made = Path(out.strip())
+        assert made.suffix == ".dump" and made.stat().st_size > 0
+        assert Path(f"{made}.manifest.json").is_file()
         return
     with_agencies(empty_db)
     with write_session(empty_db) as session:
