@@ -262,3 +262,30 @@ def test_rows_that_ask_to_chase_carry_the_other_agencys_contact(city_db):
     doc = Document(io.BytesIO(reminder_notice(row.to_agency, [line], as_of)))
     cells = "\n".join(c.text for c in doc.tables[0].rows[1].cells)
     assert row.from_phone in cells and row.from_contact in cells
+
+
+def test_agencies_import_registers_channels_and_names_a_bad_address(empty_db):
+    from data_access.importing import ImportRefused, import_agencies
+    from data_access.models import NotifyChannel
+
+    good = [{"单位名称": "市测试局", "单位类型": "部门",
+             "通知地址": "mailto://clerk:s3cret@mail.example.cn?to=a@example.cn  dingtalk://abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV"}]
+    with db.write_session(empty_db) as session:
+        import_agencies(session, SYSTEM, good)
+    with read_session(empty_db) as session:
+        urls = sorted(session.scalars(select(NotifyChannel.url).where(NotifyChannel.active.is_(True))))
+        trail = " ".join(str(e.after) for e in session.scalars(select(AuditEntry)))
+    assert len(urls) == 2 and urls[0].startswith("dingtalk://")
+    assert "s3cret" not in trail and "abcdefghijklmnopqrstuvwxyz0123" not in trail  # masked in the audit trail
+    # The same file again changes nothing; a blank cell keeps what is registered.
+    with db.write_session(empty_db) as session:
+        import_agencies(session, SYSTEM, good)
+        import_agencies(session, SYSTEM, [{"单位名称": "市测试局", "单位类型": "部门", "通知地址": ""}])
+    with read_session(empty_db) as session:
+        assert session.scalar(select(func.count()).select_from(NotifyChannel)
+                              .where(NotifyChannel.active.is_(True))) == 2
+    bad = [{"单位名称": "市另一局", "单位类型": "部门", "通知地址": "not-an-address"}]
+    with pytest.raises(ImportRefused) as refused, db.write_session(empty_db) as session:
+        import_agencies(session, SYSTEM, bad)
+    (error,) = refused.value.errors
+    assert error.column == "通知地址" and error.line == 2

@@ -40,6 +40,9 @@ AGENCY_COLUMNS: tuple[Column, ...] = (
     Column("phone", "联系电话", False, _len(Agency, "phone"), "phone"),
     Column("lon", "经度", False, None, "longitude (decimal degrees)", "十进制度数，如 120.21"),
     Column("lat", "纬度", False, None, "latitude (decimal degrees)", "十进制度数，如 30.05"),
+    Column("notify", "通知地址", False, None,
+           "notification addresses in Apprise URL syntax, separated by spaces",
+           "一个或多个通知地址，以空格分隔，如 mailto://… dingtalk://… wecombot://…"),
 )
 
 REFERRAL_COLUMNS: tuple[Column, ...] = (

@@ -12,6 +12,7 @@ from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_access.commands.base import Actor, StaleEdit, audit, authorize
+from data_access.commands.notify import set_agency_channels
 from data_access.importing.columns import AGENCY_FIELDS, DERIVED_FIELDS, REFERRAL_FIELDS
 from data_access.importing.results import ImportRefused, ImportResult
 from data_access.importing.validating import (
@@ -55,11 +56,13 @@ def import_agencies(
         raise ImportRefused(errors, clean.warnings)
     created = updated = unchanged = 0
     changes: dict[str, dict] = {}
+    channels: list[tuple[Agency, list[str]]] = []
     for i, values in enumerate(clean, start=1):
         agency = by_key.get(agency_key(values["name"]))
         new = {f: values.get(f) for f in AGENCY_FIELDS}
         if agency is None:
-            session.add(Agency(**new, active=True))
+            agency = Agency(**new, active=True)
+            session.add(agency)
             created += 1
             changes[new["name"]] = {"created": True}
         else:
@@ -72,9 +75,14 @@ def import_agencies(
                 changes[agency.name] = diff
             else:
                 unchanged += 1
+        if values.get("notify"):
+            channels.append((agency, values["notify"]))
         if progress and (i % 200 == 0 or i == len(clean)):
             progress(i / len(clean), f"成员单位 {i}/{len(clean)} / agencies")
     session.flush()
+    # The channels' own command masks their secrets in the audit trail.
+    for agency, urls in channels:
+        set_agency_channels(actor, agency.id, urls, uow=session)
     result = ImportResult("agencies", filename, created, updated, unchanged, clean.warnings)
     audit(session, actor, "import.agencies", "import", _object_id(filename), None, {
         "file": filename, "created": created, "updated": updated, "unchanged": unchanged,

@@ -39,6 +39,7 @@ from data_access.importing.columns import (
 from data_access.importing.reading import is_blank, norm_header
 from data_access.importing.results import CleanRows, RowError
 from data_access.models import Agency, Referral
+from data_access.notify import parse_notify_cell
 from data_access.validation import LONG_TEXT_LIMIT, Checks
 from rules import lifecycle
 
@@ -203,6 +204,11 @@ def validate_agencies(
             missing = "lat" if coords["lat"] is None else "lon"
             bad(missing, "经度和纬度要么都填，要么都不填。 / Give both longitude and latitude, or neither.")
         values.update(coords)
+        # An empty cell keeps the registered channels (an import never erases with a blank).
+        urls, problem = parse_notify_cell(cell_text(cell("notify")) if cell("notify") is not None else None)
+        if problem:
+            bad("notify", f"{problem[0]} / {problem[1]}")
+        values["notify"] = urls
         row_errors = _row_problems(rows, row, line, screened, row_errors)
         if row_errors:
             errors.extend(row_errors)
