@@ -262,6 +262,26 @@ def cmd_report_overdue(args) -> int:
     return EXIT_OK
 
 
+def _period_arg(text: str):
+    from rules.metrics import parse_period
+
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_report_metrics(args) -> int:
+    from data_access.db import read_session
+    from data_access.queries.metrics import metrics_csv, metrics_report
+
+    engine = _require_database()
+    with read_session(engine) as session:
+        rows = metrics_report(session, args.period, args.as_of)
+    _out(metrics_csv(rows))
+    return EXIT_OK
+
+
 def _calendar_for_workdays():
     """The database's calendar when a migrated database is there, else the library's alone.
 
@@ -430,6 +450,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("csv",), default="csv", help="输出格式 / output format (csv)")
     r.add_argument("--agency", default=None, help="只列此接收单位 / only this receiving agency")
     r.set_defaults(func=cmd_report_overdue)
+    r = rsub.add_parser("metrics", help="各成员单位某期指标与排名 / each member agency's figures and rank for a period")
+    r.add_argument("--period", type=_period_arg, required=True,
+                   help="统计期间：2026-10（月）、2026-Q4（季度）或 2026（年） / month, quarter or year")
+    r.add_argument("--as-of", type=_date_arg, required=True, help="数据截至日期 YYYY-MM-DD / the day")
+    r.add_argument("--format", choices=("csv",), default="csv", help="输出格式 / output format (csv)")
+    r.set_defaults(func=cmd_report_metrics)
 
     p = sub.add_parser("workdays", help="工作日计算 / working-day arithmetic")
     wsub = p.add_subparsers(dest="workdays", metavar="WHAT", parser_class=_Parser)
