@@ -172,3 +172,17 @@ def test_periods_by_name(text, start, end):
 def test_bad_period_names(text):
     with pytest.raises(ValueError, match="2026-Q4"):
         parse_period(text)
+
+
+def test_metrics_doc_is_generated_from_the_rules():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "scripts/metrics_doc.py", "--check"], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    text = (root / "docs" / "metrics.md").read_text(encoding="utf-8")
+    for key in ("results_reported", "disputes_resolved", "dispute_handling_rate", "score_min_items"):
+        assert f"`{key}`" in text
