@@ -55,6 +55,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "admin.settings": ("修改规则参数", "Change rule settings", {"office": ANY}),
     "import.ledger": ("导入台账", "Import ledgers", {"office": ANY}),
     "audit.view": ("查看操作日志", "View the audit trail", {"office": ANY, "chair": ANY}),
+    "report.publish": ("发布工作通报", "Publish the period's report (通报)", {"office": ANY}),
 }
 
 

@@ -237,7 +237,15 @@ def _administration():
             run=lambda a, t, c: _s(admin.save_rule_settings, a, {"dispute_stall_days": 30 + _n()})),
         "import.ledger": Performer(run=lambda a, t, c: _import_agencies(a)),
         "audit.view": Performer(run=lambda a, t, c: read_audit(a)),
+        "report.publish": Performer(run=lambda a, t, c: _publish_year(a)),
     }
+
+
+def _publish_year(actor):
+    from data_access.commands.reports import publish_report
+
+    year = 2001 + _n() % 900  # a period of its own each time: a period is published once
+    return publish_report(actor, str(year), date(year, 12, 31))
 
 
 def _import_agencies(actor):

@@ -49,4 +49,37 @@ EN = {
     "本单位牵头或参与、尚未完成的议定事项数。": "Open decisions the agency leads or shares.",
     "本单位移送、对方截至今天尚未书面告知受理情况的案件数。":
         "Referrals the agency sent that the receiver has not yet answered in writing today.",
+    # the published report (通报)
+    "工作通报": "Published reports",
+    "{title}（数据截至 {d}）": "{title} (figures as of {d})",
+    "本期反馈办理结果": "Results reported",
+    "超期未受理告知件数": "Acknowledgements overdue",
+    "红色名单": "Red list",
+    "逾期议定事项": "Decisions overdue",
+    "统计期间内各单位发出的移送案件数（按移送日期）。": "Referrals sent by all agencies in the period (by the day sent).",
+    "统计期间内反馈办理结果的件数（按反馈日期）。": "Results reported in the period (by the day reported).",
+    "截至统计日已过受理告知期限仍未书面告知的移送案件数。":
+        "Referrals past their acknowledgement limit and still unanswered on the day shown.",
+    "其中超期{n}天及以上的件数，列入通报红色名单。": "Of those, the ones {n} or more days late: the report's red list.",
+    "截至统计日已过完成期限仍未完成的议定事项数。": "Decisions past their due date and not done on the day shown.",
+    "通报预览": "Preview",
+    "红色名单（超期{n}天及以上未受理告知）": "Red list (acknowledgement {n} or more days late)",
+    "逾期未完成的议定事项": "Decisions overdue",
+    "对此前通报的更正（{n}项）": "Corrections to earlier reports ({n})",
+    "下载通报预览（Word）": "Download the preview (Word)",
+    "发布通报": "Publish",
+    "发布后通报内容即固定，不再修改；此后补录的数据如改变已发布期间的数字，将作为更正列入下一期通报。":
+        "Once published the report never changes; a later entry that changes a published period's "
+        "figures is listed as a correction on the next report.",
+    "发布{p}通报": "Publish the report of {p}",
+    "已发布 {title}（{n}）。": "Published {title} ({n}).",
+    "已发布的通报": "Published reports",
+    "尚未发布通报。": "No report has been published yet.",
+    "{who} 于 {at} 发布": "published by {who} on {at}",
+    "含更正{n}项": "{n} correction(s)",
+    "下载": "Download",
+    "原通报": "Report corrected",
+    "指标": "Figure",
+    "原数": "Was",
+    "更正后": "Now",
 }
