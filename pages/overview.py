@@ -49,7 +49,14 @@ else:
     )
     left, right = st.columns([3, 2])
     with left:
-        ui.table(board, height=min(420, 38 * (len(board) + 1) + 4))
+        board_help = {
+            ui.light_short("red"): t("已过受理告知期限、截至统计日仍未书面告知的件数。"),
+            ui.light_short("yellow"): t("截至统计日处于受理告知期限最后一个工作日的件数。"),
+            ui.light_short("green"): t("距受理告知期限还有一个工作日以上的件数。"),
+            t("最长超期（天）"): t("该单位超期最久的一件自期限届满至统计日的天数。"),
+        }
+        ui.table(board, height=min(420, 38 * (len(board) + 1) + 4),
+                 column_config={c: st.column_config.NumberColumn(help=h) for c, h in board_help.items()})
     with right:
         top = [row for row in data.board if row.red][:10]
         st.markdown(f"**{t('超期最多的单位')}**")

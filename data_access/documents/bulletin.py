@@ -115,7 +115,7 @@ def bulletin_docx(figures: dict, number: str, issued_on: date, *, draft: bool = 
                   indent=True)
         _table(doc, ("名次", "单位", "考核件数", "评分", "按时移送率", "按时受理告知率", "备注"),
                [(_v(r["排名"]), r["单位名称"], str(r["考核件数"]), _v(r["评分"]), _v(r["按时移送率"], "%"),
-                 _v(r["按时受理告知率"], "%"), r["备注"] or " ") for r in mine],
+                 _v(r["按时受理告知率"], "%"), r["备注"] or "—") for r in mine],
                widths_cm=(1.3, 4.2, 1.8, 1.6, 2.2, 2.6, 1.9), size=10.5, left_cols=(1,))
         _para(doc, "", size=8)
 

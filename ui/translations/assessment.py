@@ -82,4 +82,8 @@ EN = {
     "指标": "Figure",
     "原数": "Was",
     "更正后": "Now",
+    "已过受理告知期限、截至统计日仍未书面告知的件数。": "Past the acknowledgement limit and still unanswered on the day shown.",
+    "截至统计日处于受理告知期限最后一个工作日的件数。": "On the last working day of the acknowledgement limit on the day shown.",
+    "距受理告知期限还有一个工作日以上的件数。": "More than one working day left to acknowledge.",
+    "该单位超期最久的一件自期限届满至统计日的天数。": "Days from the limit to the day shown for the agency's longest-overdue referral.",
 }
