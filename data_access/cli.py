@@ -299,6 +299,42 @@ def cmd_notify(args) -> int:
          f" / Sent {summary.sent}, failed {summary.failed} (of which {summary.retried} retries); failures are"
          " retried on the next run.")
     return EXIT_FAILED if summary.failed else EXIT_OK
+def _period_arg(text: str):
+    from rules.metrics import parse_period
+
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_report_metrics(args) -> int:
+    from data_access.db import read_session
+    from data_access.queries.metrics import metrics_csv, metrics_report
+
+    engine = _require_database()
+    with read_session(engine) as session:
+        rows = metrics_report(session, args.period, args.as_of)
+    _out(metrics_csv(rows))
+    return EXIT_OK
+
+
+def cmd_report_publish(args) -> int:
+    from data_access.commands.reports import publish_report
+    from data_access.db import read_session
+    from data_access.queries.bulletin import published_docx
+
+    _require_database()
+    done = publish_report(_cli_actor(), args.period, args.as_of)
+    if args.out:
+        from data_access.db import get_engine
+
+        with read_session(get_engine()) as session:
+            _name, data = published_docx(session, done.id)
+        Path(args.out).write_bytes(data)
+    _out(f"已发布 {done.title}（{done.number}），更正 {done.corrections} 项。"
+         f" / Published {done.number} with {done.corrections} correction(s).\n")
+    return EXIT_OK
 
 
 def _calendar_for_workdays():
@@ -495,6 +531,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("csv",), default="csv", help="输出格式 / output format (csv)")
     r.add_argument("--agency", default=None, help="只列此接收单位 / only this receiving agency")
     r.set_defaults(func=cmd_report_overdue)
+    r = rsub.add_parser("metrics", help="各成员单位某期指标与排名 / each member agency's figures and rank for a period")
+    r.add_argument("--period", type=_period_arg, required=True,
+                   help="统计期间：2026-10（月）、2026-Q4（季度）或 2026（年） / month, quarter or year")
+    r.add_argument("--as-of", type=_date_arg, required=True, help="数据截至日期 YYYY-MM-DD / the day")
+    r.add_argument("--format", choices=("csv",), default="csv", help="输出格式 / output format (csv)")
+    r.set_defaults(func=cmd_report_metrics)
+    r = rsub.add_parser("publish", help="发布某期工作通报（发布后不再修改） / publish a period's 通报 (frozen once published)")
+    r.add_argument("--period", required=True, help="2026-10 / 2026-Q4 / 2026")
+    r.add_argument("--as-of", type=_date_arg, required=True, help="数据截至日期 YYYY-MM-DD / the figures' day")
+    r.add_argument("--out", default=None, help="另存通报 .docx 到此文件 / also write the .docx here")
+    r.set_defaults(func=cmd_report_publish)
 
     p = sub.add_parser("workdays", help="工作日计算 / working-day arithmetic")
     wsub = p.add_subparsers(dest="workdays", metavar="WHAT", parser_class=_Parser)

@@ -26,8 +26,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -498,3 +500,28 @@ class NoticeRead(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     seen_on: Mapped[date] = mapped_column(Date)
+class PublishedReport(Base):
+    """A published 通报: what it said, frozen. Written once by ``publish_report`` and never
+    changed; a later back-dated entry that changes its period shows as a correction (更正)
+    on the next report, not here."""
+
+    __tablename__ = "published_reports"
+    __table_args__ = (
+        UniqueConstraint("year", "serial", name="uq_published_reports_number"),
+        UniqueConstraint("period_start", "period_end", name="uq_published_reports_period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[int] = mapped_column(Integer)
+    """The document number 〔year〕serial号: serials run from 1 within the year of issue."""
+    period_code: Mapped[str] = mapped_column(String(10))  # 2026-11 / 2026-Q4 / 2026
+    period_start: Mapped[date] = mapped_column(Date, index=True)
+    period_end: Mapped[date] = mapped_column(Date)
+    as_of: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    figures: Mapped[dict] = mapped_column(JSON)
+    """Everything the report said (``data_access.queries.bulletin.bulletin_figures``)."""
+    docx: Mapped[bytes] = mapped_column(LargeBinary)
+    published_at: Mapped[datetime] = mapped_column(DateTime)
+    published_by: Mapped[str] = mapped_column(String(50))

@@ -1,20 +1,29 @@
-"""成员单位指标: one agency's scorecard with every metric of ``rules.metrics``, and the
-ranking of all agencies for the period with adjustable weights and the change since the
-previous period; export to Excel. Figures from ``period_metrics``, as on the overview."""
+"""成员单位指标: one agency's scorecard with every metric of ``rules.metrics``, and the two
+rankings of the period (towns, departments) made by the office's scoring, with the change
+since the previous period and how the score was made; export to Excel. The table is
+``report_rows``, the rows ``report metrics`` prints for the same period and day."""
 
 import pandas as pd
 import streamlit as st
 
+from data_access.queries.metrics import REPORT_COLUMNS, REPORT_FIELDS, report_rows
 from rules.lifecycle import AGENCY_KIND_LABELS
-from rules.metrics import DEFAULT_WEIGHTS, METRIC_LABELS, RATE_FIELDS
+from rules.metrics import DEDUCTION, METRIC_LABELS, RATE_FIELDS, SCORE_ITEMS, SCORE_METHODS, metric_help
 from ui import cache, components as ui, filters
-from ui.i18n import pick, t
+from ui.i18n import lang, pick, t
 from ui.session import actor
 
 me = actor()
 ui.page_style()
 period, as_of = filters.period_selector()
 pm = cache.period_metrics(period, as_of)
+rules, _ = cache.rules()
+scoring = pm.scoring
+
+
+def help_of(key: str) -> str:
+    return metric_help(key, lang(), stall=rules.dispute_stall_days, min_items=scoring.min_items)
+
 
 st.title(t("成员单位指标"))
 st.caption(
@@ -22,20 +31,8 @@ st.caption(
       q=filters.period_label(pm.previous))
 )
 
-# ---------------------------------------------------------------- weights
-with st.sidebar.expander(t("评分权重"), expanded=False):
-    weights = {
-        name: filters.slider(pick(METRIC_LABELS[name]), f"flt_weight_{name}", DEFAULT_WEIGHTS[name],
-                             min_value=0.0, max_value=1.0, step=0.05)
-        for name in RATE_FIELDS
-    }
-    if not any(weights.values()):
-        st.warning(t("权重全为0时无法评分，已按默认权重计算。"))
-        weights = dict(DEFAULT_WEIGHTS)
-ranking = pm.ranking(weights)
+ranking = pm.ranking()
 by_id = {r.agency_id: r for r in ranking}
-
-COUNTS = ("referrals_sent", "referrals_received", "results_reported", "disputes_involved", "disputes_resolved")
 
 
 def _show(field: str, m) -> str:
@@ -58,6 +55,8 @@ def _delta(field: str, now, before) -> str | None:
     return f"{a - b:+,}"
 
 
+KIND = {code: pick(labels) for code, labels in AGENCY_KIND_LABELS.items()}
+
 # ---------------------------------------------------------------- scorecard
 st.header(t("单位记分卡"))
 agencies = [a for a in cache.agencies() if a.id in by_id]
@@ -66,71 +65,85 @@ chosen = filters.agency_selector(t("单位"), "flt_metrics_agency", agencies, de
 if chosen is not None and chosen in by_id:
     row = by_id[chosen]
     before = pm.before[chosen]
-    rank_text = t("第{r}名 / 共{n}个参评单位", r=row.rank, n=sum(1 for r in ranking if r.rank)) if row.rank \
-        else t("本期无可评分事项，不参与排名")
+    if row.rank:
+        peers = sum(1 for r in ranking if r.rank and r.kind == row.kind)
+        rank_text = t("{k}第{r}名 / 共{n}个参评单位", k=KIND[row.kind], r=row.rank, n=peers)
+    else:
+        rank_text = t("样本不足（考核{j}件，少于{m}件），不参与排名", j=row.judged, m=scoring.min_items)
     st.subheader(f"{row.name} · {rank_text}")
-    cards = [("score", ui.num(row.score), None if row.score_change is None else f"{row.score_change:+.1f}")]
+    cards = [("score", ui.num(row.score) if row.rank else "—",
+              None if row.score_change is None or not row.rank else f"{row.score_change:+.1f}"),
+             ("judged", f"{row.judged:,}", None)]
     for field in ("referrals_sent", "referrals_received", "sent_on_time_rate", "ack_on_time_rate",
                   "median_ack_workdays", "results_reported", "assists_answered_on_time_rate",
-                  "disputes_involved", "disputes_resolved", "decisions_done_on_time_rate"):
+                  "disputes_involved", "disputes_resolved", "decisions_done_on_time_rate",
+                  "dispute_handling_rate"):
         cards.append((field, _show(field, row.metrics), _delta(field, row.metrics, before)))
     for start in range(0, len(cards), 4):
         cols = st.columns(4)
         for col, (field, value, delta) in zip(cols, cards[start:start + 4]):
+            label = t("考核件数") if field == "judged" else pick(METRIC_LABELS[field])
             # Fewer working days to acknowledge is better: its arrow colours are reversed.
-            col.metric(pick(METRIC_LABELS[field]), value, delta=delta, border=True,
+            col.metric(label, value, delta=delta, border=True, help=help_of(field),
                        delta_color="inverse" if field == "median_ack_workdays" else "normal")
     st.caption(t("比率为已到期事项中按时完成的比例；“—”表示本期没有需要评价的事项。箭头为与上期相比的变化。"))
 
-# ---------------------------------------------------------------- ranking
+# ---------------------------------------------------------------- how the score is made
 st.header(t("排名"))
-LABEL = {name: pick(pair) for name, pair in METRIC_LABELS.items()}
-COL = {k: t(k) for k in ("名次", "单位", "类型", "名次变化", "评分变化", "上期评分")}
-KIND = {code: pick(labels) for code, labels in AGENCY_KIND_LABELS.items()}
+if scoring.method == DEDUCTION:
+    items = "、".join(f"{pick(i.label)} {scoring.full_marks[i.key]}" for i in SCORE_ITEMS)
+    how = t("评分方法：{m}。各项满分：{items}（合计{total}分）；每起超期扣{c}分，每项扣完为止；没有需评价事项的项目得满分。",
+            m=pick(SCORE_METHODS[scoring.method]), items=items, total=scoring.full_total, c=scoring.per_case)
+else:
+    items = "、".join(f"{pick(i.label)} {scoring.weights[i.rate]:g}" for i in SCORE_ITEMS)
+    how = t("评分方法：{m}。评分 = 各项按时率按权重（{items}）加权平均 × 100；没有需评价事项的比率不计入。",
+            m=pick(SCORE_METHODS[scoring.method]), items=items)
+st.info(how + " " + t("镇街、部门分别排名，同分同名次；考核件数少于{n}件的单位列为“样本不足”，不参与排名；"
+                      "牵头单位和司法机关不参与排名。评分方法由联席会议办公室在“规则参数”中设定。", n=scoring.min_items),
+        icon=":material/info:")
+
+rows = report_rows(ranking)
+extra = {r.agency_id: r for r in ranking}
+COLUMN_HELP = {"单位类型": None, "评分": "score", "排名": "rank", "备注": "note", **REPORT_FIELDS}
 
 
-def _ranking_frame(rows) -> pd.DataFrame:
+def _frame(kind: str) -> pd.DataFrame:
     records = []
-    for r in rows:
-        m = r.metrics
-        rec = {
-            COL["名次"]: r.rank,
-            COL["单位"]: r.name,
-            COL["类型"]: KIND.get(r.kind, r.kind),
-            LABEL["score"]: None if r.score is None else round(r.score, 1),
-            COL["上期评分"]: None if r.previous_score is None else round(r.previous_score, 1),
-            COL["评分变化"]: None if r.score_change is None else round(r.score_change, 1),
-            COL["名次变化"]: r.rank_change,
-        }
-        for field in RATE_FIELDS:
-            value = getattr(m, field)
-            rec[LABEL[field]] = None if value is None else round(value * 100, 1)
-        rec[LABEL["median_ack_workdays"]] = m.median_ack_workdays
-        for field in COUNTS:
-            rec[LABEL[field]] = getattr(m, field)
+    for r, row in zip(ranking, rows):
+        if r.kind != kind:
+            continue
+        rec = {t(c): row[c] for c in REPORT_COLUMNS if c != "单位类型"}
+        rec[t("考核件数")] = r.judged
+        rec[t("名次变化")] = r.rank_change
         records.append(rec)
     return pd.DataFrame(records)
 
 
-ranked = [r for r in ranking if r.score is not None]
-if ranked:
-    top = ranked[:20]
-    ui.stacked_bars(
-        [r.name for r in top],
-        {LABEL["score"]: [round(r.score, 1) for r in top]},
-        title=None,
-        x_title=LABEL["score"],
-        y_title=None,
-        horizontal=True,
-        height=max(360, 30 * len(top) + 80),
-        key="metrics_scores",
-    )
-frame = _ranking_frame(ranking)
-percent = {LABEL[f]: st.column_config.NumberColumn(format="%.1f%%") for f in RATE_FIELDS}
-ui.table(frame, column_config=percent)
-st.caption(t("评分 = 各比率指标按权重加权平均 × 100；没有可评价事项的比率不计入；名次变化为正表示上升。"))
+config = {}
+for c in REPORT_COLUMNS:
+    key = COLUMN_HELP.get(c)
+    if key is None:
+        continue
+    fmt = "%.1f%%" if REPORT_FIELDS.get(c) in RATE_FIELDS else None
+    config[t(c)] = st.column_config.NumberColumn(help=help_of(key), format=fmt) if c != "备注" \
+        else st.column_config.TextColumn(help=help_of(key))
+config[t("考核件数")] = st.column_config.NumberColumn(help=help_of("judged"))
+config[t("名次变化")] = st.column_config.NumberColumn(help=t("与上期名次相比上升（正）或下降（负）的位次。"))
 
-WORKBOOK = {t("排名"): frame}
+WORKBOOK = {}
+for kind in ("town", "department"):
+    frame = _frame(kind)
+    st.subheader(t("{k}排名", k=KIND[kind]))
+    ranked = [r for r in ranking if r.kind == kind and r.rank is not None]
+    if ranked:
+        ui.stacked_bars(
+            [r.name for r in ranked],
+            {pick(METRIC_LABELS["score"]): [round(r.score, 1) for r in ranked]},
+            title=None, x_title=pick(METRIC_LABELS["score"]), y_title=None, horizontal=True,
+            height=max(300, 30 * len(ranked) + 80), key=f"metrics_scores_{kind}",
+        )
+    ui.table(frame, column_config=config)
+    WORKBOOK[t("{k}排名", k=KIND[kind])] = frame
 
 
 def _export() -> bytes:

@@ -40,11 +40,11 @@ st.caption(t("截至 {d}；按到期日排序，最早到期的在前。", d=tod
 
 ui.kpi_row(
     [
-        (t("待本单位受理告知"), view.to_acknowledge.total, t("其中超期 {n} 件", n=view.to_acknowledge.red)),
-        (t("其中超期"), view.to_acknowledge.red),
-        (t("待本单位答复协作"), view.to_answer.total),
-        (t("本单位承办的议定事项"), view.decisions.total),
-        (t("等待他方受理告知"), view.awaiting_their_ack.total),
+        (t("待本单位受理告知"), view.to_acknowledge.total, t("已移送给本单位、截至今天尚未书面告知受理情况的移送案件数。")),
+        (t("其中超期"), view.to_acknowledge.red, t("其中已过受理告知期限的件数。")),
+        (t("待本单位答复协作"), view.to_answer.total, t("向本单位提出、截至今天尚未答复的协作请求数。")),
+        (t("本单位承办的议定事项"), view.decisions.total, t("本单位牵头或参与、尚未完成的议定事项数。")),
+        (t("等待他方受理告知"), view.awaiting_their_ack.total, t("本单位移送、对方截至今天尚未书面告知受理情况的案件数。")),
     ]
 )
 

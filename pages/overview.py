@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from data_access.queries.dashboard import AGE_BUCKETS, AGE_LABELS
-from rules.lifecycle import STATUS_LABELS
+from rules.lifecycle import AGENCY_KIND_LABELS, STATUS_LABELS
+from rules.metrics import SCORE_METHODS, metric_help, top_bottom
 from ui import cache, components as ui, filters
-from ui.i18n import pick, t
+from ui.i18n import lang, pick, t
 from ui.session import actor
 
 actor()  # the signed-in user, or the page stops here
@@ -48,7 +49,14 @@ else:
     )
     left, right = st.columns([3, 2])
     with left:
-        ui.table(board, height=min(420, 38 * (len(board) + 1) + 4))
+        board_help = {
+            ui.light_short("red"): t("已过受理告知期限、截至统计日仍未书面告知的件数。"),
+            ui.light_short("yellow"): t("截至统计日处于受理告知期限最后一个工作日的件数。"),
+            ui.light_short("green"): t("距受理告知期限还有一个工作日以上的件数。"),
+            t("最长超期（天）"): t("该单位超期最久的一件自期限届满至统计日的天数。"),
+        }
+        ui.table(board, height=min(420, 38 * (len(board) + 1) + 4),
+                 column_config={c: st.column_config.NumberColumn(help=h) for c, h in board_help.items()})
     with right:
         top = [row for row in data.board if row.red][:10]
         st.markdown(f"**{t('超期最多的单位')}**")
@@ -164,20 +172,36 @@ else:
 
 # ---------------------------------------------------------------- ranking ends
 st.header(t("成员单位协同评分（本期）"))
-ranking = [r for r in data.metrics.ranking() if r.score is not None]
-if not ranking:
-    ui.empty(t("本期没有可评分的成员单位。"))
+ranking = data.metrics.ranking()
+scoring = data.metrics.scoring
+if not any(r.rank for r in ranking):
+    ui.empty(t("本期没有可排名的成员单位。"))
 else:
+    rank_help = metric_help("rank", lang())
+    score_help = metric_help("score", lang())
+    config = {t("名次"): st.column_config.NumberColumn(help=rank_help),
+              t("协同评分"): st.column_config.NumberColumn(help=score_help, format="%.1f")}
+
     def _frame(rows):
         return pd.DataFrame(
             [{t("名次"): r.rank, t("单位"): r.name, t("协同评分"): round(r.score, 1)} for r in rows]
         )
 
-    best, worst = st.columns(2)
-    with best:
-        st.subheader(t("前五名"))
-        ui.table(_frame(ranking[:5]))
-    with worst:
-        st.subheader(t("后五名"))
-        ui.table(_frame(ranking[-5:][::-1]))
-    st.caption(t("评分口径与“成员单位指标”页相同（默认权重）。"))
+    for kind in ("town", "department"):
+        # Every agency tied at the edge is shown, so a list may hold more than five.
+        top, bottom = top_bottom([r for r in ranking if r.kind == kind], 5)
+        if not top:
+            continue
+        st.subheader(pick(AGENCY_KIND_LABELS[kind]))
+        best, worst = st.columns(2)
+        with best:
+            st.markdown(f"**{t('前五名（含并列）')}**")
+            ui.table(_frame(top), column_config=config)
+        with worst:
+            st.markdown(f"**{t('后五名（含并列）')}**")
+            ui.table(_frame(bottom), column_config=config)
+    unranked = [r.name for r in ranking if r.note]
+    st.caption(
+        t("评分口径与“成员单位指标”页相同（{m}）；镇街、部门分别排名，同分同名次。", m=pick(SCORE_METHODS[scoring.method]))
+        + (t("样本不足、不参与排名：{names}。", names="、".join(unranked)) if unranked else "")
+    )

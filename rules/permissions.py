@@ -61,6 +61,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "notice.seen": (
         "标记本人提醒已读", "Mark one's notices as read", {"office": ANY, "chair": ANY, "head": ANY, "clerk": ANY}
     ),
+    "report.publish": ("发布工作通报", "Publish the period's report (通报)", {"office": ANY}),
 }
 
 

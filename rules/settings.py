@@ -2,7 +2,9 @@
 
 The office may change any of them on the admin page; the database keeps only the changed
 ones as text (key -> value), and :meth:`RuleSettings.from_mapping` turns them back into a
-validated :class:`RuleSettings`. Every value is a positive whole number.
+validated :class:`RuleSettings`. Every value is a positive whole number, except the
+assessment's (``score_*``): the scoring method is a code, and full marks and weights may be
+0 (an item left out), though not all of them.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-__all__ = ["RuleSettings", "FIELD_LABELS"]
+from rules.metrics import DEFAULT_FULL_MARKS, DEFAULT_POINTS_PER_CASE, SCORE_ITEMS, SCORE_METHODS, Scoring
+
+__all__ = ["RuleSettings", "FIELD_LABELS", "SCORING_FIELDS"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,24 +70,62 @@ class RuleSettings:
     """Months between regular meetings (the users meet monthly; the documents require at
     least quarterly)."""
 
+    # The assessment (DOMAIN.md, "Assessment and the published report").
+    score_method: str = "deduction"
+    """How the ranking scores: ``deduction`` (百分制扣分, the default) or ``weighted``
+    (weighted on-time rates, the office's alternative)."""
+
+    score_min_items: int = 5
+    """Judged items an agency needs in the period to be ranked; fewer: listed as 样本不足."""
+
+    score_points_per_case: int = DEFAULT_POINTS_PER_CASE
+    """Points deducted per failing case (每起扣2分)."""
+
+    score_marks_send: int = DEFAULT_FULL_MARKS["send"]
+    score_marks_ack: int = DEFAULT_FULL_MARKS["ack"]
+    score_marks_assist: int = DEFAULT_FULL_MARKS["assist"]
+    score_marks_decisions: int = DEFAULT_FULL_MARKS["decisions"]
+    score_marks_disputes: int = DEFAULT_FULL_MARKS["disputes"]
+    """Full marks of each item (20, 30, 20, 20, 10)."""
+
+    score_weight_send: int = DEFAULT_FULL_MARKS["send"]
+    score_weight_ack: int = DEFAULT_FULL_MARKS["ack"]
+    score_weight_assist: int = DEFAULT_FULL_MARKS["assist"]
+    score_weight_decisions: int = DEFAULT_FULL_MARKS["decisions"]
+    score_weight_disputes: int = DEFAULT_FULL_MARKS["disputes"]
+    """Relative weights of the rates for the weighted method (by default the full marks)."""
+
     @classmethod
     def from_mapping(cls, data: Mapping[str, str | int]) -> RuleSettings:
         """Settings from stored key/value pairs: missing keys keep their default, unknown keys
         are ignored, and a value that is not a positive whole number raises ``ValueError``
         naming the field in Chinese and English."""
-        values: dict[str, int] = {}
+        values: dict[str, int | str] = {}
         for f in fields(cls):
             if f.name in data:
-                values[f.name] = _positive_int(f.name, data[f.name])
+                values[f.name] = _valid(f.name, data[f.name])
         return cls(**values)
 
-    def to_mapping(self) -> dict[str, int]:
+    def to_mapping(self) -> dict[str, int | str]:
         """All fields as a plain dict, in declaration order."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            _positive_int(f.name, getattr(self, f.name))
+            _valid(f.name, getattr(self, f.name))
+        for group, (zh, en) in (("score_marks_", ("各项满分", "full marks")), ("score_weight_", ("各项权重", "weights"))):
+            if not any(getattr(self, group + item.key) for item in SCORE_ITEMS):
+                raise ValueError(f"{zh}不能全部为0。 / The {en} cannot all be 0.")
+
+    def scoring(self) -> Scoring:
+        """The assessment settings as :class:`rules.metrics.Scoring`."""
+        return Scoring(
+            method=self.score_method,
+            min_items=self.score_min_items,
+            per_case=self.score_points_per_case,
+            full_marks={item.key: getattr(self, "score_marks_" + item.key) for item in SCORE_ITEMS},
+            weights={item.rate: float(getattr(self, "score_weight_" + item.key)) for item in SCORE_ITEMS},
+        )
 
 
 #: field name -> (Chinese label, English label), for the admin page.
@@ -120,7 +162,34 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
         "Suggest an agenda item after (days overdue)",
     ),
     "meeting_cadence_months": ("例会周期（月）", "Regular meeting every (months)"),
+    "score_method": ("排名评分方法", "Scoring method of the ranking"),
+    "score_min_items": ("参与排名最少考核件数", "Judged items needed to be ranked"),
+    "score_points_per_case": ("每起扣分", "Points deducted per failing case"),
+    **{f"score_marks_{item.key}": (f"满分：{item.label[0]}", f"Full marks: {item.label[1]}") for item in SCORE_ITEMS},
+    **{f"score_weight_{item.key}": (f"权重：{item.label[0]}", f"Weight: {item.label[1]}") for item in SCORE_ITEMS},
 }
+
+#: The assessment's settings, shown in their own section of the settings page.
+SCORING_FIELDS: tuple[str, ...] = tuple(k for k in FIELD_LABELS if k.startswith("score_"))
+#: Settings that may be 0 (an item left out of the score).
+_ZERO_ALLOWED = frozenset(k for k in SCORING_FIELDS if k.startswith(("score_marks_", "score_weight_")))
+
+
+def _valid(name: str, value: object) -> int | str:
+    """One setting's value checked: the method is a code of ``SCORE_METHODS``; marks and
+    weights are whole numbers of 0 or more; every other setting a positive whole number."""
+    if name == "score_method":
+        code = str(value).strip()
+        if code not in SCORE_METHODS:
+            zh, en = FIELD_LABELS[name]
+            raise ValueError(
+                f"“{zh}”只能是{'或'.join(z for z, _ in SCORE_METHODS.values())}，收到的是“{value}”。 / "
+                f"“{en}” must be one of {', '.join(SCORE_METHODS)}; got {value!r}."
+            )
+        return code
+    if name in _ZERO_ALLOWED and value in (0, "0"):
+        return 0
+    return _positive_int(name, value)
 
 
 def _positive_int(name: str, value: object) -> int:

@@ -33,7 +33,16 @@ from data_access.models import (
     ReferralEvent,
 )
 from rules.lights import LIGHT_LABELS, LIGHT_SYMBOLS, Light
-from rules.metrics import AssistFacts, DecisionFacts, DisputeFacts, Period, ReferralFacts, agency_metrics, score
+from rules.metrics import (
+    AssistFacts,
+    DecisionFacts,
+    DisputeFacts,
+    Period,
+    ReferralFacts,
+    agency_metrics,
+    deduction_score,
+    judged_items,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "ledger", "overdue", "disputes", "metrics", "my_agency")
@@ -115,7 +124,7 @@ def _load(city_db) -> Raw:
                         AssistanceRequest.requested_on, AssistanceRequest.due_on, AssistanceRequest.answered_on,
                         AssistanceRequest.status)
         disputes = _rows(s, Dispute.id, Dispute.opened_on, Dispute.resolved_on, Dispute.stage_since)
-        stages = _rows(s, DisputeStage.id, DisputeStage.dispute_id, DisputeStage.entered_on)
+        stages = _rows(s, DisputeStage.id, DisputeStage.dispute_id, DisputeStage.entered_on, DisputeStage.stage)
         parties: dict[int, set] = {}
         for dispute_id, agency_id in _rows(s, DisputeParty.dispute_id, DisputeParty.agency_id):
             parties.setdefault(dispute_id, set()).add(agency_id)
@@ -241,7 +250,13 @@ def _reference(raw: Raw, agency_id: int, period: Period, as_of: date):
                           r.ack_workdays, r.result_on, r.status) for r in raw.referrals]
     assists = [AssistFacts(a.to_agency_id, a.from_agency_id, a.requested_on, a.due_on, a.answered_on)
                for a in raw.assists]
-    disputes = [DisputeFacts(frozenset(raw.parties.get(d.id, ())), d.opened_on, d.resolved_on) for d in raw.disputes]
+    handed: dict[int, date] = {}
+    for st_ in raw.stages:
+        if st_.stage not in ("joint_handling", "negotiation"):
+            handed[st_.dispute_id] = min(st_.entered_on, handed.get(st_.dispute_id, st_.entered_on))
+    disputes = [DisputeFacts(frozenset(raw.parties.get(d.id, ())), d.opened_on, d.resolved_on,
+                             min((x for x in (handed.get(d.id), d.resolved_on) if x), default=None))
+                for d in raw.disputes]
     decisions = [DecisionFacts(c.lead_agency_id, c.due_on, c.done_on, c.status) for c in raw.decisions]
     return agency_metrics(agency_id, period, as_of, refs, assists, disputes, decisions)
 
@@ -255,10 +270,14 @@ def check_metrics(at: AppTest, raw: Raw, actor: Actor) -> None:
     assert _int(_metric(at, "移送案件数")) == sent
     assert _int(_metric(at, "接收移送数")) == received
     m = _reference(raw, agency_id, raw.month, raw.today)
-    expected_score = score(m)
-    assert _metric(at, "协同评分") == ("—" if expected_score is None else f"{expected_score:.1f}")
-    ranking = _frame_with(at, "名次")
-    assert ranking["移送案件数"].sum() == sum(raw.sent_in(r, raw.month) for r in raw.referrals)
+    # 百分制扣分 by default, shown only for an agency with enough judged items to be ranked
+    ranked = raw.agencies[agency_id].kind in ("town", "department") and judged_items(m) >= 5
+    assert _metric(at, "协同评分") == (f"{deduction_score(m):.1f}" if ranked else "—")
+    assert _int(_metric(at, "考核件数")) == judged_items(m)
+    listed = pd.concat([df.value for df in at.dataframe if "排名" in df.value.columns])
+    ranked_kinds = {a for a, ag in raw.agencies.items() if ag.kind in ("town", "department")}
+    assert listed["移送案件数"].sum() == sum(raw.sent_in(r, raw.month) for r in raw.referrals
+                                         if r.from_agency_id in ranked_kinds)
 
 
 def check_my_agency(at: AppTest, raw: Raw, actor: Actor) -> None:
@@ -346,8 +365,10 @@ def test_period_and_filters_stay_put_between_pages(raw):
     metrics_page = _run("metrics", actor, kept)
     assert metrics_page.selectbox(key="flt_period_month").value == last_month
     assert metrics_page.caption[0].value.startswith(f"{start.year}年{start.month}月")
-    sent = sum(1 for r in raw.referrals if raw.sent_in(r, previous))
-    assert _frame_with(metrics_page, "名次")["移送案件数"].sum() == sent
+    listed = {a for a, ag in raw.agencies.items() if ag.kind in ("town", "department")}
+    sent = sum(1 for r in raw.referrals if raw.sent_in(r, previous) and r.from_agency_id in listed)
+    shown = sum(df.value["移送案件数"].sum() for df in metrics_page.dataframe if "排名" in df.value.columns)
+    assert shown == sent
 
 
 def test_english_labels(raw):

@@ -17,7 +17,7 @@ from data_access.queries.overdue import overdue_acknowledgements
 from data_access.rulebook import load_rules
 from rules.calendar import WorkCalendar
 from rules.lights import Light, light_for
-from rules.metrics import Period
+from rules.metrics import INSUFFICIENT, WEIGHTED, Period, Scoring
 from rules.settings import RuleSettings
 from tests.support import dashboard_data as data
 from tests.support.dashboard_data import AS_OF, d
@@ -277,23 +277,26 @@ def test_ranking_and_previous_period(city):
     assert metrics.previous_period(Period(d(10, 10), d(10, 19))) == Period(d(9, 30), d(10, 9))
 
     pm = metrics.period_metrics(session, OCTOBER, AS_OF)
-    ranking = pm.ranking()
+    # The small city judges a handful of items: by default (at least 5) few are ranked.
+    for r in pm.ranking():
+        assert (r.rank is None) == (r.judged < 5) == (r.note == INSUFFICIENT) == (r.score is None)
+    ranking = pm.ranking(Scoring(min_items=1))
     by_id = {r.agency_id: r for r in ranking}
-    assert by_id[ids.Z].score is None and by_id[ids.Z].rank is None
-    assert ranking[-1].agency_id == ids.Z  # unranked last
-    ranked = [r for r in ranking if r.rank is not None]
+    assert by_id[ids.Z].score is None and by_id[ids.Z].rank is None and by_id[ids.Z].judged == 0
+    assert ranking[-1].agency_id == ids.Z  # unranked last among the departments
+    assert [r.kind for r in ranking] == sorted((r.kind for r in ranking), key=("town", "department").index)
+    ranked = [r for r in ranking if r.rank is not None and r.kind == "department"]
     assert [r.rank for r in ranked] == sorted(r.rank for r in ranked)
     assert all(a.score >= b.score for a, b in zip(ranked, ranked[1:]))
     # B in October: received r1 r2 r3 (r1 overdue, r2 r3 unsettled): ack rate 0/1;
     # sent r4 r10 on time (send due = sent + 3 wd); assistance: XZ-0001 not settled...
     m = pm.current[ids.B]
     assert m.ack_on_time_rate == 0.0 and m.sent_on_time_rate == 1.0
-    only_ack = {"ack_on_time_rate": 1.0}
-    assert metrics.rank_agencies(pm.current, pm.before, only_ack, pm.agencies)[0].score is not None
-
-
-def test_ranks_share_places_on_equal_scores():
-    assert metrics._ranks({1: 90.0, 2: 80.0, 3: 90.0, 4: None, 5: 70.0}) == {1: 1, 3: 1, 2: 3, 5: 4}
+    only_ack = Scoring(method=WEIGHTED, min_items=1, weights={"ack_on_time_rate": 1.0})
+    late = m.sent_late + m.ack_late + m.assists_late + m.decisions_late + m.disputes_late
+    assert late == 5 and by_id[ids.B].score == 100.0 - 2 * late  # 百分制扣分: no item used up
+    assert {r.agency_id: r.score for r in metrics.rank_agencies(pm.current, pm.before, only_ack, pm.agencies)
+            }[ids.B] == 0.0
 
 
 # --------------------------------------------------------------------------- reminder notice

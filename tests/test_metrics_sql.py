@@ -14,10 +14,10 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from data_access.db import read_session
-from data_access.models import AssistanceRequest, Decision, Dispute, DisputeParty, Referral
+from data_access.models import AssistanceRequest, Decision, Dispute, DisputeParty, DisputeStage, Referral
 from data_access.queries.metrics import _median, agency_metrics_sql
 from rules.metrics import AssistFacts, DecisionFacts, DisputeFacts, Period, ReferralFacts, agency_metrics
 from tests.support import dashboard_data as data
@@ -42,8 +42,15 @@ def _facts(session):
     parties: dict[int, set[int]] = {}
     for dispute_id, agency_id in session.execute(select(DisputeParty.dispute_id, DisputeParty.agency_id)):
         parties.setdefault(dispute_id, set()).add(agency_id)
+    handed_on: dict[int, date] = {}  # the first stage past the parties' own, from the raw history
+    for dispute_id, stage, entered in session.execute(
+        select(DisputeStage.dispute_id, DisputeStage.stage, DisputeStage.entered_on)
+    ):
+        if stage not in ("joint_handling", "negotiation"):
+            handed_on[dispute_id] = min(entered, handed_on.get(dispute_id, entered))
     disputes = [
-        DisputeFacts(frozenset(parties.get(i, ())), opened, resolved)
+        DisputeFacts(frozenset(parties.get(i, ())), opened, resolved,
+                     min((x for x in (handed_on.get(i), resolved) if x is not None), default=None))
         for i, opened, resolved in session.execute(select(Dispute.id, Dispute.opened_on, Dispute.resolved_on))
     ]
     decisions = [
@@ -65,6 +72,22 @@ def _compare(session, period: Period, as_of: date) -> int:
         assert metrics == expected, f"agency {agency_id}, {period}, as of {as_of}"
         busy += metrics.referrals_sent + metrics.referrals_received > 0
     return busy
+
+
+def test_event_counts_count_events_of_the_period_on_the_sample_city(city_db):
+    """Results reported and disputes resolved are counted by the day they happened, so a
+    result reported in November on a referral sent in October counts in November."""
+    today = date.today()
+    month = Period(today.replace(day=1), today)
+    with read_session(city_db) as session:
+        got = agency_metrics_sql(session, month, today)
+        results = session.scalar(
+            select(func.count()).select_from(Referral).where(Referral.result_on.between(month.start, today)))
+        cohort = session.scalar(
+            select(func.count()).select_from(Referral)
+            .where(Referral.sent_on.between(month.start, today), Referral.result_on <= today))
+    assert sum(m.results_reported for m in got.values()) == results
+    assert results != cohort  # the sample city tells the two readings apart
 
 
 @pytest.mark.parametrize(

@@ -237,6 +237,7 @@ def _administration():
             run=lambda a, t, c: _s(admin.save_rule_settings, a, {"dispute_stall_days": 30 + _n()})),
         "import.ledger": Performer(run=lambda a, t, c: _import_agencies(a)),
         "audit.view": Performer(run=lambda a, t, c: read_audit(a)),
+        "report.publish": Performer(run=lambda a, t, c: _publish_year(a)),
     }
 
 
@@ -253,6 +254,11 @@ def _reminders():
         "notice.seen": Performer(
             run=lambda a, t, c: notify.mark_notices_seen(a, on=TODAY - timedelta(days=_n() % 30))),
     }
+def _publish_year(actor):
+    from data_access.commands.reports import publish_report
+
+    year = 1990 + _n() % 30  # a past period of its own each time: a period is published once
+    return publish_report(actor, str(year), date(year, 12, 31))
 
 
 def _import_agencies(actor):

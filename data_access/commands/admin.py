@@ -647,6 +647,10 @@ def save_rule_settings(session: Session, actor: Actor, values: Mapping[str, obje
         raise ValidationFailed(errors)
 
     current = load_settings(session).to_mapping()
+    try:  # rules across settings (not all full marks or weights 0)
+        RuleSettings.from_mapping({**current, **new_values})
+    except ValueError as exc:
+        raise ValidationFailed({next(iter(new_values)): str(exc)}) from None
     changed = {k: (current[k], v) for k, v in new_values.items() if current[k] != v}
     if not changed:
         return SettingsSaved({}, Recomputed())

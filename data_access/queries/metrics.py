@@ -15,8 +15,11 @@ How each definition maps onto SQL (``last`` = the earlier of the period's end an
   quotient in Python (``None`` when nothing is settled), as in ``rules.metrics._rate``;
 - the median of ``ack_workdays``: read from each receiver's histogram of working days (they
   are small whole numbers), exactly as ``statistics.median`` would from the list;
-- disputes through ``dispute_parties``; decisions by ``due_on`` in the whole period (not cut
-  at ``as_of``: a decision due later in the period is simply not settled yet).
+- results reported: a separate count by ``result_on`` in the period (an event count);
+- disputes through ``dispute_parties``: opened, resolved and the parties' limit each by its
+  own date; the day a dispute left the parties' stages is the first stage-history row of
+  司法局协调 or later (or its resolution); decisions by ``due_on`` in the whole period (not
+  cut at ``as_of``: a decision due later in the period is simply not settled yet).
 
 Both the metrics page and the overview take their figures from :func:`period_metrics`.
 """
@@ -31,8 +34,26 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, null, or_, select
 from sqlalchemy.orm import Session
 
-from data_access.models import Agency, AssistanceRequest, Decision, Dispute, DisputeParty, Referral
-from rules.metrics import DEFAULT_WEIGHTS, AgencyMetrics, Period, score
+from data_access.models import (
+    Agency,
+    AssistanceRequest,
+    Decision,
+    Dispute,
+    DisputeParty,
+    DisputeStage,
+    Referral,
+)
+from data_access.rulebook import load_settings
+from rules.lifecycle import DISPUTE_STAGES
+from rules.metrics import (
+    AgencyMetrics,
+    Period,
+    RankEntry,
+    Scoring,
+    dispute_parties_due,
+    judged_items,
+    rank_agencies_fairly,
+)
 
 __all__ = [
     "agency_metrics_sql",
@@ -56,10 +77,18 @@ def _rate(on_time: int, settled: int) -> float | None:
     return on_time / settled if settled else None
 
 
+#: Stages past the parties' own (先予协同处置, 协商): reaching one hands the dispute on.
+_HANDED_ON_STAGES = DISPUTE_STAGES[DISPUTE_STAGES.index("coordination"):]
+
+
 def agency_metrics_sql(
-    session: Session, period: Period, as_of: date, agency_ids: Iterable[int] | None = None
+    session: Session, period: Period, as_of: date, agency_ids: Iterable[int] | None = None,
+    stall_days: int | None = None,
 ) -> dict[int, AgencyMetrics]:
-    """:class:`rules.metrics.AgencyMetrics` for every agency (or those in ``agency_ids``)."""
+    """:class:`rules.metrics.AgencyMetrics` for every agency (or those in ``agency_ids``);
+    ``stall_days`` defaults to the database's ``dispute_stall_days``."""
+    if stall_days is None:
+        stall_days = load_settings(session).dispute_stall_days
     if agency_ids is None:
         ids = list(session.execute(select(Agency.id).order_by(Agency.id)).scalars())
     else:
@@ -76,7 +105,7 @@ def agency_metrics_sql(
     sent: dict[int, list[int]] = {}
     received: dict[int, list[int]] = {}
     histogram: dict[int, dict[int, int]] = {}
-    for frm, to, w, n, timed, send_ok, settled, ack_ok, results in session.execute(
+    for frm, to, w, n, timed, send_ok, settled, ack_ok in session.execute(
         select(
             Referral.from_agency_id,
             Referral.to_agency_id,
@@ -86,7 +115,6 @@ def agency_metrics_sql(
             _count_if(Referral.sent_on <= Referral.send_due_on),
             _count_if(ack_settled),
             _count_if(and_(ack_settled, acked, Referral.ack_on <= Referral.ack_due_on)),
-            _count_if(_happened(Referral.result_on, as_of)),
         )
         .where(in_period)
         .group_by(Referral.from_agency_id, Referral.to_agency_id, workdays)
@@ -95,15 +123,23 @@ def agency_metrics_sql(
         s_row[0] += n
         s_row[1] += timed
         s_row[2] += int(send_ok)
-        r_row = received.setdefault(to, [0, 0, 0, 0])
+        r_row = received.setdefault(to, [0, 0, 0])
         r_row[0] += n
         r_row[1] += int(settled)
         r_row[2] += int(ack_ok)
-        r_row[3] += int(results)
         if w is not None:
             counts = histogram.setdefault(to, {})
             counts[int(w)] = counts.get(int(w), 0) + n
     medians = {a: _median(counts) for a, counts in histogram.items()}
+
+    # Results reported is an event count: by the day the result was reported.
+    results = dict(
+        session.execute(
+            select(Referral.to_agency_id, func.count())
+            .where(Referral.result_on >= period.start, Referral.result_on <= last)
+            .group_by(Referral.to_agency_id)
+        ).all()
+    )
 
     assist_answered = _happened(AssistanceRequest.answered_on, as_of)
     assist_settled = or_(assist_answered, AssistanceRequest.due_on < as_of)
@@ -124,19 +160,47 @@ def agency_metrics_sql(
         )
     }
 
-    disputes = {
-        a: (int(n), int(resolved))
-        for a, n, resolved in session.execute(
-            select(
-                DisputeParty.agency_id,
-                func.count(),
-                _count_if(_happened(Dispute.resolved_on, as_of)),
-            )
-            .join(Dispute, Dispute.id == DisputeParty.dispute_id)
-            .where(Dispute.opened_on >= period.start, Dispute.opened_on <= last)
-            .group_by(DisputeParty.agency_id)
-        )
-    }
+    # Disputes: opened (involved) and resolved each by its own day, and the parties' limit
+    # (opened + stall_days, rules.metrics.dispute_parties_due) falling in the period.
+    handed = (
+        select(DisputeStage.dispute_id, func.min(DisputeStage.entered_on).label("on"))
+        .where(DisputeStage.stage.in_(_HANDED_ON_STAGES))
+        .group_by(DisputeStage.dispute_id)
+        .subquery()
+    )
+    left = case(
+        (handed.c.on.is_(None), Dispute.resolved_on),
+        (Dispute.resolved_on.is_(None), handed.c.on),
+        (handed.c.on < Dispute.resolved_on, handed.c.on),
+        else_=Dispute.resolved_on,
+    )
+    stall = timedelta(days=stall_days)
+    opened = and_(Dispute.opened_on >= period.start, Dispute.opened_on <= last)
+    resolved_in = and_(Dispute.resolved_on >= period.start, Dispute.resolved_on <= last)
+    disputes: dict[int, list[int]] = {}
+    for a, n_open, n_res in session.execute(
+        select(DisputeParty.agency_id, _count_if(opened), _count_if(resolved_in))
+        .join(Dispute, Dispute.id == DisputeParty.dispute_id)
+        .where(or_(opened, resolved_in))
+        .group_by(DisputeParty.agency_id)
+    ):
+        disputes[a] = [int(n_open), int(n_res), 0, 0]
+    # The parties' limit (opened + stall days) in the period, as bounds on opened_on; the
+    # comparison with the limit is made here, dates being plain values in both databases.
+    for a, opened_on, left_on, n in session.execute(
+        select(DisputeParty.agency_id, Dispute.opened_on, left, func.count())
+        .join(Dispute, Dispute.id == DisputeParty.dispute_id)
+        .outerjoin(handed, handed.c.dispute_id == Dispute.id)
+        .where(Dispute.opened_on >= period.start - stall, Dispute.opened_on <= period.end - stall)
+        .group_by(DisputeParty.agency_id, Dispute.opened_on, left)
+    ):
+        due = dispute_parties_due(_as_date(opened_on), stall_days)
+        left_on = _as_date(left_on)
+        handed_on = left_on is not None and left_on <= as_of
+        if handed_on or due < as_of:
+            row = disputes.setdefault(a, [0, 0, 0, 0])
+            row[2] += n
+            row[3] += n if handed_on and left_on <= due else 0
 
     done = _happened(Decision.done_on, as_of)
     dec_settled = or_(done, Decision.due_on < as_of)
@@ -161,9 +225,9 @@ def agency_metrics_sql(
     out: dict[int, AgencyMetrics] = {}
     for a in ids:
         n_sent, send_timed, send_on_time = sent.get(a, (0, 0, 0))
-        n_recv, ack_set, ack_ok, results = received.get(a, (0, 0, 0, 0))
+        n_recv, ack_set, ack_ok = received.get(a, (0, 0, 0))
         as_set, as_ok = assists.get(a, (0, 0))
-        d_n, d_res = disputes.get(a, (0, 0))
+        d_n, d_res, dh_set, dh_ok = disputes.get(a, (0, 0, 0, 0))
         dc_set, dc_ok = decisions.get(a, (0, 0))
         out[a] = AgencyMetrics(
             agency_id=a,
@@ -172,13 +236,31 @@ def agency_metrics_sql(
             sent_on_time_rate=_rate(send_on_time, send_timed),
             ack_on_time_rate=_rate(ack_ok, ack_set),
             median_ack_workdays=medians.get(a),
-            results_reported=results,
+            results_reported=int(results.get(a, 0)),
             assists_answered_on_time_rate=_rate(as_ok, as_set),
             disputes_involved=d_n,
             disputes_resolved=d_res,
             decisions_done_on_time_rate=_rate(dc_ok, dc_set),
+            dispute_handling_rate=_rate(dh_ok, dh_set),
+            sent_judged=send_timed,
+            sent_late=send_timed - send_on_time,
+            ack_judged=ack_set,
+            ack_late=ack_set - ack_ok,
+            assists_judged=as_set,
+            assists_late=as_set - as_ok,
+            decisions_judged=dc_set,
+            decisions_late=dc_set - dc_ok,
+            disputes_judged=dh_set,
+            disputes_late=dh_set - dh_ok,
         )
     return out
+
+
+def _as_date(value) -> date | None:
+    """A date from a result column: SQLite may hand back ISO text where a CASE mixes dates."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _median(counts: dict[int, int]) -> float:
@@ -230,6 +312,10 @@ class RankedAgency:
     rank: int | None
     previous_score: float | None
     previous_rank: int | None
+    judged: int = 0
+    """Judged items in the period (``rules.metrics.judged_items``)."""
+    note: str | None = None
+    """Why the agency is not ranked (``rules.metrics.INSUFFICIENT``), else ``None``."""
 
     @property
     def score_change(self) -> float | None:
@@ -245,12 +331,6 @@ class RankedAgency:
         return self.previous_rank - self.rank
 
 
-def _ranks(scores: Mapping[int, float | None]) -> dict[int, int]:
-    """Competition ranking (1, 2, 2, 4): equal scores share a place; no score, no place."""
-    present = [s for s in scores.values() if s is not None]
-    return {a: 1 + sum(other > s for other in present) for a, s in scores.items() if s is not None}
-
-
 @dataclass(frozen=True)
 class PeriodMetrics:
     """One period's metrics for every agency, with the previous period's for comparison."""
@@ -263,57 +343,161 @@ class PeriodMetrics:
     before: dict[int, AgencyMetrics]
     agencies: dict[int, tuple[str, str | None, str, bool]]
     """agency id -> (name, short name, kind, active)."""
+    scoring: Scoring = Scoring()
+    """The office's assessment settings (``RuleSettings.scoring``) in force when computed."""
 
     def totals(self) -> dict[str, int]:
         """The count metrics summed over all agencies (a referral is sent by one agency)."""
         keys = ("referrals_sent", "referrals_received", "results_reported")
         return {k: sum(getattr(m, k) for m in self.current.values()) for k in keys}
 
-    def ranking(self, weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> list[RankedAgency]:
-        return rank_agencies(self.current, self.before, weights, self.agencies)
+    def ranking(self, scoring: Scoring | None = None) -> list[RankedAgency]:
+        """Towns then departments, each by rank, unranked (样本不足) after their kind's ranked."""
+        return rank_agencies(self.current, self.before, scoring or self.scoring, self.agencies)
 
 
 def period_metrics(session: Session, period: Period, as_of: date) -> PeriodMetrics:
     """The metrics of ``period`` as of ``as_of`` and of the previous period as of its end
-    (or ``as_of``, if that is earlier), for every agency."""
+    (or ``as_of``, if that is earlier), for every agency, with the office's scoring."""
     previous = previous_period(period)
     previous_as_of = min(previous.end, as_of)
+    settings = load_settings(session)
     agencies = {
         a: (name, short, kind, bool(active))
         for a, name, short, kind, active in session.execute(
             select(Agency.id, Agency.name, Agency.short_name, Agency.kind, Agency.active)
         )
     }
+    stall = settings.dispute_stall_days
     return PeriodMetrics(
         period=period,
         as_of=as_of,
         previous=previous,
         previous_as_of=previous_as_of,
-        current=agency_metrics_sql(session, period, as_of, agencies),
-        before=agency_metrics_sql(session, previous, previous_as_of, agencies),
+        current=agency_metrics_sql(session, period, as_of, agencies, stall),
+        before=agency_metrics_sql(session, previous, previous_as_of, agencies, stall),
         agencies=agencies,
+        scoring=settings.scoring(),
     )
+
+
+def _active_in(m: AgencyMetrics) -> bool:
+    return bool(judged_items(m) or m.referrals_sent or m.referrals_received or m.results_reported
+                or m.disputes_involved or m.disputes_resolved)
 
 
 def rank_agencies(
     current: Mapping[int, AgencyMetrics],
     previous: Mapping[int, AgencyMetrics],
-    weights: Mapping[str, float],
+    scoring: Scoring,
     agencies: Mapping[int, tuple],
 ) -> list[RankedAgency]:
-    """Every agency with its score (``rules.metrics.score``), place, and the same for the
-    previous period; ranked agencies first by place, then the unranked ones by name.
-    Inactive agencies are listed only when they had something to judge."""
-    now = {a: score(m, weights) for a, m in current.items()}
-    then = {a: score(m, weights) for a, m in previous.items()}
-    rank_now, rank_then = _ranks(now), _ranks(then)
+    """Every town and department with its score, judged items and place
+    (``rules.metrics.rank_agencies_fairly``), and its place in the previous period.
+    The coordinator and judicial bodies are left out; an inactive agency is listed only
+    when it had something in the period."""
+
+    def places(metrics: Mapping[int, AgencyMetrics]):
+        entries = []
+        for a, m in metrics.items():
+            name, _short, kind, active = agencies[a][:4]
+            if not active and not _active_in(m):
+                continue
+            entries.append(RankEntry(a, kind, name, judged_items(m), scoring.score(m)))
+        return {p.agency_id: p for p in rank_agencies_fairly(entries, scoring.min_items)}
+
+    now, then = places(current), places(previous)
     out = []
-    for a, m in current.items():
-        name, short, kind, active = agencies[a][:4]
-        if not active and now[a] is None:
-            continue
-        out.append(
-            RankedAgency(a, name, short, kind, m, now[a], rank_now.get(a), then.get(a), rank_then.get(a))
-        )
-    out.sort(key=lambda r: (r.rank is None, r.rank or 0, r.name))
+    for a, p in now.items():
+        name, short, kind, _active = agencies[a][:4]
+        before = then.get(a)
+        out.append(RankedAgency(
+            a, name, short, kind, current[a], None if p.note else p.score, p.rank,
+            None if before is None or before.rank is None else before.score,
+            None if before is None else before.rank,
+            p.judged, p.note,
+        ))
     return out
+
+
+# --------------------------------------------------------------------------- the report
+
+#: CONTRACT.md, "Metrics report": the columns, in order.
+REPORT_COLUMNS: tuple[str, ...] = (
+    "单位名称", "单位类型", "移送案件数", "按时移送率", "接收移送数", "按时受理告知率", "受理告知用时中位数",
+    "已反馈办理结果数", "协作请求按时答复率", "涉及职责争议数", "已解决争议数", "议定事项按时完成率",
+    "评分", "排名", "备注",
+)
+#: The metric behind each figure column (the rest: name, kind, score, rank, note).
+REPORT_FIELDS: dict[str, str] = {
+    "移送案件数": "referrals_sent",
+    "按时移送率": "sent_on_time_rate",
+    "接收移送数": "referrals_received",
+    "按时受理告知率": "ack_on_time_rate",
+    "受理告知用时中位数": "median_ack_workdays",
+    "已反馈办理结果数": "results_reported",
+    "协作请求按时答复率": "assists_answered_on_time_rate",
+    "涉及职责争议数": "disputes_involved",
+    "已解决争议数": "disputes_resolved",
+    "议定事项按时完成率": "decisions_done_on_time_rate",
+}
+
+
+def _one_decimal(value: float | None) -> float | None:
+    # Half away from zero, as a reader rounds (87.25 -> 87.3), not Python's banker's rounding.
+    if value is None:
+        return None
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def report_rows(ranking: Iterable[RankedAgency]) -> list[dict[str, object]]:
+    """The report's rows, as the page shows them and the CLI writes them: one dict per
+    listed agency keyed by :data:`REPORT_COLUMNS`; rates in percent and the median with one
+    decimal, ``None`` where nothing fell due; 排名 an int or ``None`` with 备注 saying why."""
+    from rules.lifecycle import AGENCY_KIND_LABELS
+    from rules.metrics import NOTE_LABELS, RATE_FIELDS
+
+    rows = []
+    for r in ranking:
+        row: dict[str, object] = {"单位名称": r.name, "单位类型": AGENCY_KIND_LABELS[r.kind][0]}
+        for column, field in REPORT_FIELDS.items():
+            value = getattr(r.metrics, field)
+            if field in RATE_FIELDS:
+                value = None if value is None else _one_decimal(value * 100)
+            elif field == "median_ack_workdays":
+                value = _one_decimal(value)
+            row[column] = value
+        # An agency not ranked shows no score: a full score on nothing judged would mislead.
+        row["评分"] = None if r.note else _one_decimal(r.score)
+        row["排名"] = r.rank
+        row["备注"] = NOTE_LABELS[r.note][0] if r.note else ""
+        rows.append(row)
+    return rows
+
+
+def metrics_csv(rows: Iterable[dict[str, object]]) -> str:
+    """The report as CSV text (CONTRACT.md): the header, then one line per row; empty cells
+    where a figure is ``None``; numbers with one decimal, counts and 排名 as bare integers."""
+    import csv
+    import io
+
+    def cell(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return f"{value:.1f}"
+        return str(value)
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(REPORT_COLUMNS)
+    for row in rows:
+        writer.writerow([cell(row[c]) for c in REPORT_COLUMNS])
+    return buf.getvalue()
+
+
+def metrics_report(session: Session, period: Period, as_of: date) -> list[dict[str, object]]:
+    """The metrics report of ``period`` as of ``as_of``: the rows of the metrics page."""
+    return report_rows(period_metrics(session, period, as_of).ranking())

@@ -102,8 +102,8 @@ def test_agency_a():
     assert m.results_reported == 1
     # assists to A in Oct with a due date: a1 on time, a2 late, a3 not settled, a4 overdue -> 1/3
     assert m.assists_answered_on_time_rate == pytest.approx(1 / 3)
-    # disputes opened in Oct with A: d1, d2 -> 2; resolved by as_of: d1 -> 1
-    assert (m.disputes_involved, m.disputes_resolved) == (2, 1)
+    # disputes opened in Oct with A: d1, d2 -> 2; resolved in Oct: d1 (10-25), d4 (10-10) -> 2
+    assert (m.disputes_involved, m.disputes_resolved) == (2, 2)
     # decisions led by A due in Oct, not cancelled: c1 on time, c2 late, c3 overdue -> 1/3
     assert m.decisions_done_on_time_rate == pytest.approx(1 / 3)
 
@@ -118,12 +118,12 @@ def test_agency_b():
     assert m.ack_on_time_rate == 0.5
     # acknowledged: r1 2, r2 7, r10 5 -> median 5
     assert m.median_ack_workdays == 5.0
-    # results: r1, r10 -> 2
-    assert m.results_reported == 2
+    # results reported in Oct: r1, r10 and r5 (sent in Sept, reported 10-15) -> 3
+    assert m.results_reported == 3
     # a7 answered on time -> 1/1
     assert m.assists_answered_on_time_rate == 1.0
-    # disputes d1, d3 -> 2; resolved d1 -> 1
-    assert (m.disputes_involved, m.disputes_resolved) == (2, 1)
+    # disputes opened: d1, d3 -> 2; resolved in Oct: d1, d4 -> 2
+    assert (m.disputes_involved, m.disputes_resolved) == (2, 2)
     # c7 on time; c8 done only after as_of and due 10-28 < as_of -> 1/2
     assert m.decisions_done_on_time_rate == 0.5
 
@@ -156,20 +156,28 @@ def test_earlier_as_of_ignores_later_events():
     assert m.referrals_received == 3
     assert m.ack_on_time_rate == 1.0
     assert m.median_ack_workdays == 2.0
-    assert m.results_reported == 0  # r1's result is dated 10-20
-    # d1 opened 10-03, resolved only on 10-25 -> involved 1, resolved 0 (d3 opens 10-20)
-    assert (m.disputes_involved, m.disputes_resolved) == (1, 0)
+    assert m.results_reported == 1  # r5's result (10-15); r1's is dated 10-20
+    # d1 opened 10-03 (resolved only on 10-25) -> involved 1; d4 resolved 10-10 -> 1
+    assert (m.disputes_involved, m.disputes_resolved) == (1, 1)
     # c7 (due 10-30) was done on 10-01, so it counts already; c8 is not due yet -> 1/1
     assert m.decisions_done_on_time_rate == 1.0
 
 
+FOUR = {"sent_on_time_rate": 0.25, "ack_on_time_rate": 0.35, "assists_answered_on_time_rate": 0.2,
+        "decisions_done_on_time_rate": 0.2}
+
+
 def test_score():
     # A: 100 * (0.25*0.8 + 0.35*1.0 + 0.2*(1/3) + 0.2*(1/3)) / 1.0 = 68.333...
-    assert score(metrics(A), DEFAULT_WEIGHTS) == pytest.approx(68.3333333)
+    assert score(metrics(A), FOUR) == pytest.approx(68.3333333)
     # B: 100 * (0.25*1 + 0.35*0.5 + 0.2*1 + 0.2*0.5) = 72.5
-    assert score(metrics(B)) == pytest.approx(72.5)
+    assert score(metrics(B), FOUR) == pytest.approx(72.5)
     # C: only sent (1.0, w 0.25) and ack (0.0, w 0.35) present -> 100 * 0.25 / 0.6 = 41.67
-    assert score(metrics(C)) == pytest.approx(100 * 0.25 / 0.6)
+    assert score(metrics(C), FOUR) == pytest.approx(100 * 0.25 / 0.6)
+    # the default weights are the full marks (20/30/20/20/10); A's dispute handling: d4
+    # (opened 09-15, limit 10-15) never handed on -> 0.0
+    assert metrics(A).dispute_handling_rate == 0.0
+    assert score(metrics(A)) == pytest.approx(100 * (0.2 * 0.8 + 0.3 + 0.2 / 3 + 0.2 / 3 + 0.1 * 0))
     assert score(metrics(B), {"ack_on_time_rate": 1}) == pytest.approx(50.0)
     # a weight of 0 drops the rate; weights need not sum to 1
     assert score(metrics(B), {"ack_on_time_rate": 0, "sent_on_time_rate": 3}) == pytest.approx(100.0)

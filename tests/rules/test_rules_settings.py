@@ -23,6 +23,20 @@ DEFAULTS = {
     "dispute_stall_days": 30,
     "suggest_overdue_referral_days": 10,
     "meeting_cadence_months": 1,
+    # the assessment (DOMAIN.md, Scoring): 百分制扣分, at least 5 judged items, 2 points a case
+    "score_method": "deduction",
+    "score_min_items": 5,
+    "score_points_per_case": 2,
+    "score_marks_send": 20,
+    "score_marks_ack": 30,
+    "score_marks_assist": 20,
+    "score_marks_decisions": 20,
+    "score_marks_disputes": 10,
+    "score_weight_send": 20,
+    "score_weight_ack": 30,
+    "score_weight_assist": 20,
+    "score_weight_decisions": 20,
+    "score_weight_disputes": 10,
 }
 
 

@@ -249,7 +249,6 @@ EN = {
     "该单位不存在。": "This agency does not exist.",
     "截至 {d}；按到期日排序，最早到期的在前。": "As of {d}; earliest due first.",
     "待本单位受理告知": "For us to acknowledge",
-    "其中超期 {n} 件": "{n} of them overdue",
     "其中超期": "Of which overdue",
     "待本单位答复协作": "Assistance for us to answer",
     "本单位承办的议定事项": "Our open decisions",
