@@ -5,7 +5,7 @@ import streamlit as st
 
 from data_access.commands import admin
 from data_access.db import read_session
-from data_access.queries.admin import list_agencies
+from data_access.queries.admin import agencies_with_accounts
 from rules.lifecycle import AGENCY_KIND_LABELS
 from ui import session
 from ui.forms import EntryForm
@@ -15,7 +15,7 @@ session.require("admin.agencies")
 st.title(t("成员单位"))
 
 with read_session() as s:
-    agencies = list_agencies(s)
+    agencies = agencies_with_accounts(s)
 
 KINDS = list(AGENCY_KIND_LABELS)
 

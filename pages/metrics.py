@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from rules.lifecycle import AGENCY_KIND_LABELS
-from rules.metrics import DEFAULT_WEIGHTS, METRIC_LABELS, RATE_FIELDS
+from rules.metrics import DEFAULT_WEIGHTS, METRIC_LABELS, RATE_FIELDS, effective_weights
 from ui import cache, components as ui, filters
 from ui.i18n import pick, t
 from ui.session import actor
@@ -29,9 +29,9 @@ with st.sidebar.expander(t("评分权重"), expanded=False):
                              min_value=0.0, max_value=1.0, step=0.05)
         for name in RATE_FIELDS
     }
-    if not any(weights.values()):
+    weights, fell_back = effective_weights(weights)
+    if fell_back:
         st.warning(t("权重全为0时无法评分，已按默认权重计算。"))
-        weights = dict(DEFAULT_WEIGHTS)
 ranking = pm.ranking(weights)
 by_id = {r.agency_id: r for r in ranking}
 

@@ -312,6 +312,15 @@ def score(metrics: AgencyMetrics, weights: Mapping[str, float] = DEFAULT_WEIGHTS
     return 100.0 * total / total_w
 
 
+def effective_weights(weights: Mapping[str, float]) -> tuple[dict[str, float], bool]:
+    """The weights a ranking uses: ``weights`` themselves, or :data:`DEFAULT_WEIGHTS` when
+    every weight is 0 (nothing could be scored). The flag says the defaults were taken, so
+    that the page can say so."""
+    if any(float(w) for w in weights.values()):
+        return dict(weights), False
+    return dict(DEFAULT_WEIGHTS), True
+
+
 #: metric field -> (Chinese label, English label)
 METRIC_LABELS: dict[str, tuple[str, str]] = {
     "referrals_sent": ("移送案件数", "Referrals sent"),

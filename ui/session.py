@@ -32,13 +32,6 @@ def actor() -> Actor:
     return current
 
 
-def set_actor(value: Actor | None) -> None:
-    if value is None:
-        st.session_state.pop("actor", None)
-    else:
-        st.session_state["actor"] = value
-
-
 def require(action: str) -> Actor:
     """The signed-in user, if their role may do ``action`` at all; otherwise the page stops
     with a plain message. ``st.navigation`` already leaves such pages out of the user's menu
@@ -48,6 +41,18 @@ def require(action: str) -> Actor:
     if not permissions.can(current.role, action):
         zh, en, _ = permissions.MATRIX[action]
         st.error(f"您的角色无权{zh}。 / Your role may not: {en.lower()}.", icon=":material/block:")
+        st.stop()
+    return current
+
+
+def require_read(read: str) -> Actor:
+    """The signed-in user, if the matrix lets their role see ``read`` at all
+    (:data:`rules.permissions.READS`); otherwise the page stops with a plain message. Which
+    agencies' rows they see is :func:`rules.permissions.rows_for`."""
+    current = actor()
+    if not permissions.can_read(current.role, read):
+        zh, en, _ = permissions.READS[read]
+        st.error(f"您的角色无权{zh}。 / Your role may not: {en[0].lower() + en[1:]}.", icon=":material/block:")
         st.stop()
     return current
 

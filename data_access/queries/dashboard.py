@@ -28,6 +28,8 @@ from sqlalchemy import and_, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from data_access.models import Agency, Decision, Dispute, DisputeParty, DisputeStage, Meeting, Referral
+from data_access.queries import conditions
+from data_access.queries.agencies import AgencyOption, agency_label, agency_options  # noqa: F401 - shared
 from data_access.queries.metrics import PeriodMetrics, period_metrics
 from rules.calendar import WorkCalendar
 from rules.lifecycle import DISPUTE_OPEN_STAGES
@@ -36,11 +38,6 @@ from rules.metrics import Period
 from rules.settings import RuleSettings
 
 # --------------------------------------------------------------------------- shared pieces
-
-
-def as_of_for(period: Period, today: date) -> date:
-    """The day a period's figures are taken on: its last day, or today while it runs."""
-    return min(period.end, today)
 
 
 @dataclass(frozen=True)
@@ -129,37 +126,6 @@ def open_decision(as_of: date):
         Decision.status != "cancelled",
         or_(Decision.done_on.is_(None), Decision.done_on > as_of),
     )
-
-
-def agency_label(name: str, short_name: str | None) -> str:
-    """The name to print where space is short (charts, map labels)."""
-    return short_name or name
-
-
-@dataclass(frozen=True)
-class AgencyOption:
-    id: int
-    name: str
-    short_name: str | None
-    kind: str
-    active: bool
-
-    @property
-    def label(self) -> str:
-        return agency_label(self.name, self.short_name)
-
-
-def agency_options(session: Session) -> list[AgencyOption]:
-    """Every agency for pickers and name look-ups (a few dozen rows), by kind then name."""
-    order = case(
-        {"coordinator": 0, "department": 1, "town": 2, "judicial": 3}, value=Agency.kind, else_=4
-    )
-    rows = session.execute(
-        select(Agency.id, Agency.name, Agency.short_name, Agency.kind, Agency.active).order_by(
-            order, Agency.id
-        )
-    ).all()
-    return [AgencyOption(*row) for row in rows]
 
 
 # --------------------------------------------------------------------------- headline
@@ -459,10 +425,10 @@ class StageCount:
 
 def disputes_by_stage(session: Session, as_of: date, stall_days: int) -> list[StageCount]:
     """Open disputes on ``as_of`` per stage (in the order of the path), split into those in
-    their stage for at most ``stall_days`` days and those stalled longer. Every open stage
-    is listed, with zeros."""
+    their stage for at most ``stall_days`` days and those stalled longer
+    (:func:`rules.ageing.is_stalled`). Every open stage is listed, with zeros."""
     cur = dispute_stage_as_of(as_of)
-    stalled = cur.c.stage_since < as_of - timedelta(days=stall_days)
+    stalled = conditions.stalled(cur.c.stage_since, as_of, stall_days)
     stmt = select(
         cur.c.stage,
         func.sum(case((stalled, 0), else_=1)),
