@@ -9,8 +9,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from rules.lifecycle import DISPUTE_OPEN_STAGES, STATUS_LABELS
 from rules import permissions
+from rules.lifecycle import DISPUTE_OPEN_STAGES, STATUS_LABELS
 from ui import cache, components as ui, filters
 from ui.i18n import pick, t
 from ui.session import require_read
