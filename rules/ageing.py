@@ -12,6 +12,10 @@ every page, query and document:
   counts "以上"). The overdue page splits its counts with it and the agenda suggestions
   propose such referrals to the meeting.
 
+A third rule sorts a pending referral into an age bracket by calendar days since it was
+sent (:data:`AGE_BUCKETS`: 5 days or less, 6–15, 16–30, more than 30), for the backlog
+charts.
+
 Where a query must apply a threshold in SQL it takes the bound from here
 (:func:`stalled_if_in_stage_since_before`, :func:`long_overdue_if_due_on_or_before`) and
 compares a date column with it; ``tests/test_rule_sql.py`` checks that the SQL and the plain
@@ -26,6 +30,10 @@ from datetime import date, timedelta
 from typing import Protocol
 
 __all__ = [
+    "AGE_BUCKETS",
+    "AGE_LABELS",
+    "age_bucket",
+    "age_bucket_bounds",
     "days_in_stage",
     "is_stalled",
     "stalled_if_in_stage_since_before",
@@ -35,6 +43,32 @@ __all__ = [
     "AgencyOverdueSummary",
     "summarise_overdue",
 ]
+
+
+# --------------------------------------------------------------------------- backlog age
+
+#: Age of a pending referral in calendar days since it was sent: (code, upper bound or None),
+#: youngest first; a referral belongs to the first bracket whose bound its age does not pass.
+AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
+    ("0-5", 5),
+    ("6-15", 15),
+    ("16-30", 30),
+    ("30+", None),
+)
+AGE_LABELS: dict[str, str] = {"0-5": "5天以内", "6-15": "6–15天", "16-30": "16–30天", "30+": "30天以上"}
+
+
+def age_bucket(sent_on: date, as_of: date) -> str:
+    """The bracket of :data:`AGE_BUCKETS` of a referral sent on ``sent_on``, on ``as_of``."""
+    age = (as_of - sent_on).days
+    return next(code for code, upper in AGE_BUCKETS if upper is None or age <= upper)
+
+
+def age_bucket_bounds(as_of: date) -> list[tuple[str, date]]:
+    """The SQL form of :func:`age_bucket`: (code, earliest sending day) for each bracket with
+    a bound, youngest first; a referral is in the first whose day its ``sent_on`` is not
+    before, else in the last bracket."""
+    return [(code, as_of - timedelta(days=upper)) for code, upper in AGE_BUCKETS if upper is not None]
 
 
 # --------------------------------------------------------------------------- stalled disputes

@@ -41,6 +41,17 @@ def test_long_overdue_in_sql_is_the_rule(empty_db, threshold):
     assert set(found.values()) == {True, False}
 
 
+def test_backlog_age_bucket_in_sql_is_the_rule(empty_db):
+    days = [AS_OF - timedelta(days=k) for k in range(0, 40)]
+    rows = union_all(*(select(literal(d, Date).label("d"), conditions.age_bucket(literal(d, Date), AS_OF).label("v"))
+                       for d in days))
+    with read_session() as session:
+        found = {d if isinstance(d, date) else date.fromisoformat(d): v
+                 for d, v in session.execute(select(rows.subquery()))}
+    assert found == {d: ageing.age_bucket(d, AS_OF) for d in days}
+    assert set(found.values()) == {code for code, _ in ageing.AGE_BUCKETS}
+
+
 def test_every_dispute_query_judges_the_stage_held_on_the_day(empty_db):
     """A dispute 30 days in its stage is not stalled, 31 days is; and a dispute that moved
     to a new stage after the as-of day is judged on the stage it was in then."""

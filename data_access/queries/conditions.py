@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import case, literal
+
 from rules import ageing
+
+
+def age_bucket(sent_on_col, as_of: date):
+    """A CASE giving the :data:`rules.ageing.AGE_BUCKETS` code of a referral sent on
+    ``sent_on_col`` (:func:`rules.ageing.age_bucket`)."""
+    whens = [(sent_on_col >= earliest, literal(code)) for code, earliest in ageing.age_bucket_bounds(as_of)]
+    return case(*whens, else_=literal(ageing.AGE_BUCKETS[-1][0]))
 
 
 def stalled(stage_since_col, as_of: date, stall_days: int):

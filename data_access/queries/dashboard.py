@@ -203,25 +203,6 @@ def headline(session: Session, period: Period, as_of: date, s: RuleSettings, ref
 
 # --------------------------------------------------------------------------- backlog
 
-#: Age of a pending referral in calendar days since it was sent: (code, upper bound or None).
-AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
-    ("0-5", 5),
-    ("6-15", 15),
-    ("16-30", 30),
-    ("30+", None),
-)
-AGE_LABELS: dict[str, str] = {"0-5": "5天以内", "6-15": "6–15天", "16-30": "16–30天", "30+": "30天以上"}
-
-
-def _age_bucket(col, as_of: date):
-    whens = [
-        (col >= as_of - timedelta(days=upper), literal(code))
-        for code, upper in AGE_BUCKETS
-        if upper is not None
-    ]
-    return case(*whens, else_=literal(AGE_BUCKETS[-1][0]))
-
-
 @dataclass
 class BacklogRow:
     """One receiving agency's backlog as of a day."""
@@ -247,8 +228,9 @@ class BacklogRow:
 
 def backlog_by_agency(session: Session, as_of: date, kind: str | None = None) -> list[BacklogRow]:
     """Per receiving agency: awaiting acknowledgement (and how many overdue), awaiting
-    result, each split by age since sending. Agencies with no backlog are left out; the
-    list is sorted by total backlog, largest first. ``kind`` keeps one kind of agency."""
+    result, each split by age since sending (:func:`rules.ageing.age_bucket`). Agencies
+    with no backlog are left out; the list is sorted by total backlog, largest first.
+    ``kind`` keeps one kind of agency."""
     cols = (Referral.to_agency_id.label("agency_id"), Referral.sent_on.label("sent_on"),
             Referral.ack_due_on.label("due"))
     pending = unacknowledged_rows(as_of, *cols)
@@ -262,7 +244,7 @@ def backlog_by_agency(session: Session, as_of: date, kind: str | None = None) ->
             rows[agency_id] = BacklogRow(agency_id, a.name, a.short_name, a.kind)
         return rows[agency_id]
 
-    bucket = _age_bucket(pending.c.sent_on, as_of)
+    bucket = conditions.age_bucket(pending.c.sent_on, as_of)
     for agency_id, bucket_code, n, late in session.execute(
         select(pending.c.agency_id, bucket, func.count(), func.sum(case((pending.c.due < as_of, 1), else_=0)))
         .group_by(pending.c.agency_id, bucket)
@@ -271,7 +253,7 @@ def backlog_by_agency(session: Session, as_of: date, kind: str | None = None) ->
         row.awaiting_ack += n
         row.overdue_ack += int(late or 0)
         row.ack_by_age[bucket_code] = n
-    bucket = _age_bucket(accepted.c.sent_on, as_of)
+    bucket = conditions.age_bucket(accepted.c.sent_on, as_of)
     for agency_id, bucket_code, n in session.execute(
         select(accepted.c.agency_id, bucket, func.count()).group_by(accepted.c.agency_id, bucket)
     ):

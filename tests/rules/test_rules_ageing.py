@@ -81,3 +81,11 @@ def test_summary_adds_up_to_the_rows(raw, n):
     for s in out:
         assert s.max_days_late == max(r.days_late for r in rows if r.to_agency_id == s.agency_id)
     assert [(-s.count, -s.max_days_late) for s in out] == sorted((-s.count, -s.max_days_late) for s in out)
+
+
+def test_backlog_age_brackets_include_their_upper_bound():
+    from rules.ageing import AGE_BUCKETS, age_bucket
+
+    on = {k: age_bucket(AS_OF - timedelta(days=k), AS_OF) for k in (0, 5, 6, 15, 16, 30, 31, 400)}
+    assert on == {0: "0-5", 5: "0-5", 6: "6-15", 15: "6-15", 16: "16-30", 30: "16-30", 31: "30+", 400: "30+"}
+    assert [c for c, _ in AGE_BUCKETS] == ["0-5", "6-15", "16-30", "30+"]
