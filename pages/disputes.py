@@ -13,9 +13,9 @@ from rules import permissions
 from rules.lifecycle import DISPUTE_OPEN_STAGES, STATUS_LABELS
 from ui import cache, components as ui, filters
 from ui.i18n import pick, t
-from ui.session import require_read
+from ui.session import require
 
-me = require_read("read.figures")
+me = require("read.figures")
 ui.page_style()
 period, as_of = filters.period_selector()
 s, _ = cache.rules()

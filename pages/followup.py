@@ -14,9 +14,9 @@ from ui import components, filters, projector
 from ui.components import kpi_row, light_text
 from ui.forms import EntryForm, caption_limit, status_text
 from ui.i18n import t
-from ui.session import require_read
+from ui.session import require
 
-user = require_read("read.decisions")
+user = require("read.decisions")
 today = projector.today()
 st.title(t("议定事项督办"))
 # A decision marked done leaves the list of open ones, so its confirmation is shown up here.

@@ -12,9 +12,9 @@ from rules.lights import Light
 from rules import permissions
 from ui import cache, components as ui, filters
 from ui.i18n import pick, t
-from ui.session import require_read
+from ui.session import require
 
-me = require_read("read.cases")
+me = require("read.cases")
 ui.page_style()
 period, _ = filters.period_selector()
 today = date.today()

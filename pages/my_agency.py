@@ -13,9 +13,9 @@ import streamlit as st
 from rules import permissions
 from ui import cache, components as ui, filters
 from ui.i18n import t
-from ui.session import require_read
+from ui.session import require
 
-me = require_read("read.cases")
+me = require("read.cases")
 ui.page_style()
 today = date.today()
 agencies = cache.agencies()

@@ -14,11 +14,11 @@ from data_access.queries.overdue import overdue_csv
 from rules import ageing, permissions
 from ui import cache, components as ui, filters
 from ui.i18n import t
-from ui.session import require_read
+from ui.session import require
 
 ROWS_PER_AGENCY = 200
 
-me = require_read("read.figures")
+me = require("read.figures")
 ui.page_style()
 period, as_of = filters.period_selector()
 agencies = cache.agencies()
