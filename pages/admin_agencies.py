@@ -7,7 +7,7 @@ from data_access.commands import admin
 from data_access.commands import notify as notify_commands
 from data_access.commands.base import CommandError
 from data_access.db import read_session
-from data_access.queries.admin import list_agencies
+from data_access.queries.admin import agencies_with_accounts
 from data_access.queries.reminders import masked_channels
 from rules.lifecycle import AGENCY_KIND_LABELS
 from ui import session
@@ -18,7 +18,7 @@ session.require("admin.agencies")
 st.title(t("成员单位"))
 
 with read_session() as s:
-    agencies = list_agencies(s)
+    agencies = agencies_with_accounts(s)
 
 KINDS = list(AGENCY_KIND_LABELS)
 

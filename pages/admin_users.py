@@ -6,7 +6,8 @@ import streamlit as st
 
 from data_access.commands import users
 from data_access.db import read_session
-from data_access.queries.admin import agency_choices, list_users
+from data_access.queries.admin import list_users
+from data_access.queries.agencies import agency_options
 from rules.lifecycle import ROLE_LABELS, ROLES
 from ui import session
 from ui.forms import EntryForm
@@ -17,7 +18,7 @@ st.title(t("用户管理"))
 
 with read_session() as s:
     accounts = list_users(s)
-    agencies = agency_choices(s)
+    agencies = {a.id: a.name for a in agency_options(s, include_inactive=False)}
 
 
 def role_name(code: str) -> str:

@@ -11,7 +11,9 @@ from data_access.commands.base import CommandError
 from data_access.db import read_session
 from data_access.documents import meeting_docs as md
 from data_access.queries import meetings as mq
-from rules import lifecycle
+from data_access.queries.agencies import agency_options
+from data_access.queries.forms import disputes_to_act_on
+from rules import deadlines, lifecycle
 from rules.permissions import can, scope_for
 from ui import filters, projector
 from ui.components import DOCX_MIME
@@ -60,7 +62,7 @@ with read_session() as session:
     suggestions = mq.suggested_items(session, meeting_id, today=today) if may_review and meeting.agenda_editable else []
 
 editable = meeting.agenda_editable
-late_now = today > meeting.agenda_cutoff
+late_now = deadlines.is_after_cutoff(today, meeting.agenda_cutoff)
 cutoff_line = t("会议日期：{d}；议题征集截止：{c}。", d=meeting.held_on.isoformat(), c=meeting.agenda_cutoff.isoformat())
 if editable and late_now:
     st.warning(cutoff_line + t("已过截止日期：现在提交的议题将标记为逾期，由联席会议办公室决定是否列入。"),
@@ -83,8 +85,8 @@ if t("提交议题") in tabs:
     with tabs[t("提交议题")]:
         own_only = scope_for(user.role, "agenda.submit") == "own"
         with read_session() as session:
-            agencies = dict(mq.agency_options(session))
-            disputes = dict(mq.open_disputes(session))
+            agencies = {a.id: a.name for a in agency_options(session, include_inactive=False)}
+            disputes = {d.id: f"{d.number} {d.subject}" for d in disputes_to_act_on(session, None)}
             decisions = {d.id: f"{d.meeting_number} · {d.text[:40]}" for d in mq.open_decisions(session, today=today)}
         form = EntryForm("agenda_submit")
         form.start()

@@ -7,7 +7,8 @@ import streamlit as st
 
 from data_access.commands import disputes as commands
 from data_access.db import read_session
-from data_access.queries.forms import agency_options, dispute_for_edit, open_disputes
+from data_access.queries.agencies import agency_options
+from data_access.queries.forms import dispute_for_edit, disputes_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
 from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, status_text
@@ -68,7 +69,7 @@ with new_tab:
 with open_tab:
     everyone = scope_for(user.role, "dispute.advance") == "any" or scope_for(user.role, "dispute.resolve") == "any"
     with read_session() as session:
-        rows = open_disputes(session, None if everyone else user.agency_id)
+        rows = disputes_to_act_on(session, None if everyone else user.agency_id)
     if not rows:
         EntryForm("dispute_open").start()
         st.info(t("没有本单位参与的未解决争议。"))

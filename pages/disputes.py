@@ -1,17 +1,21 @@
 """职责争议: the open disputes on one screen, a column per stage, with their age and parties;
-those stalled past the configured number of days stand out; one dispute's stage history."""
+those stalled past the configured number of days stand out; one dispute's stage history.
+
+The disputes listed follow the permission matrix's ``read.cases``: every dispute, only
+those the user's agency is a party to, or (a role that sees figures only) the counts alone."""
 
 import html
 
 import pandas as pd
 import streamlit as st
 
+from rules import permissions
 from rules.lifecycle import DISPUTE_OPEN_STAGES, STATUS_LABELS
 from ui import cache, components as ui, filters
 from ui.i18n import pick, t
-from ui.session import actor
+from ui.session import require
 
-me = actor()
+me = require("read.figures")
 ui.page_style()
 period, as_of = filters.period_selector()
 s, _ = cache.rules()
@@ -20,8 +24,14 @@ agencies = cache.agencies()
 st.title(t("职责争议"))
 st.caption(t("截至 {d} 未解决的职责争议；在同一阶段超过{n}天的视为停滞，应提请联席会议研究。",
              d=as_of.isoformat(), n=s.dispute_stall_days))
-party = filters.agency_selector(t("争议当事单位"), "flt_disputes_agency", agencies,
-                                default=filters.own_agency_default(me))
+case_scope = permissions.scope_for(me.role, "read.cases")
+if case_scope == permissions.ANY:
+    party = filters.agency_selector(t("争议当事单位"), "flt_disputes_agency", agencies)
+elif case_scope == permissions.OWN:
+    party = me.agency_id if me.agency_id is not None else -1  # no agency: no dispute is its own
+    st.caption(t("显示本单位为当事方的争议。"))
+else:
+    party = None
 rows = cache.open_disputes(as_of, party)
 stalled = [r for r in rows if r.stalled]
 
@@ -52,6 +62,16 @@ def _card(r) -> str:
     )
 
 
+if case_scope is None:
+    # Figures only: how many disputes wait at each stage, without subjects or parties.
+    st.header(t("按阶段"))
+    ui.table(pd.DataFrame([
+        {t("所处阶段"): STAGE_NAMES[stage], t("未结争议"): sum(r.stage == stage for r in rows),
+         t("停滞争议"): sum(r.stage == stage and r.stalled for r in rows)}
+        for stage in DISPUTE_OPEN_STAGES
+    ]))
+    st.caption(t("您的角色只能查看汇总数字，不显示案件明细。"))
+    st.stop()
 if not rows:
     ui.empty(t("截至 {d} 没有未解决的职责争议。", d=as_of.isoformat()))
 else:

@@ -8,14 +8,15 @@ import streamlit as st
 from data_access.commands import decisions as dc
 from data_access.db import read_session
 from data_access.queries import meetings as mq
+from data_access.queries.agencies import agency_options
 from rules.permissions import can, scope_for
-from ui import components, projector
+from ui import components, filters, projector
 from ui.components import kpi_row, light_text
 from ui.forms import EntryForm, caption_limit, status_text
 from ui.i18n import t
-from ui.session import actor
+from ui.session import require
 
-user = actor()
+user = require("read.decisions")
 today = projector.today()
 st.title(t("议定事项督办"))
 # A decision marked done leaves the list of open ones, so its confirmation is shown up here.
@@ -24,13 +25,14 @@ if completed:
     st.success(completed, icon=":material/check_circle:")
 
 with read_session() as session:
-    agencies = dict(mq.agency_options(session, active_only=False))
-everyone = user.role in ("office", "chair", "observer")
+    agencies = {a.id: filters.agency_name(a) for a in agency_options(session)}
 a, b = st.columns([3, 2])
-if everyone:
+if scope_for(user.role, "read.decisions") == "any":
     options = [None, *agencies]
+    # Members start at the decisions their own agency leads or helps with.
+    start = filters.own_agency_default(user)
     agency_id = a.selectbox(t("责任单位"), options, format_func=lambda x: t("全部单位") if x is None else agencies[x],
-                            key="followup.agency")
+                            index=options.index(start) if start in options else 0, key="followup.agency")
 else:
     agency_id = user.agency_id
     a.markdown(t("本单位牵头或配合的议定事项：**{name}**", name=agencies.get(agency_id, "")))

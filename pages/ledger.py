@@ -11,19 +11,25 @@ import streamlit as st
 from data_access.queries.referrals import EXPORT_LIMIT, LedgerFilter
 from rules.lifecycle import ACK_OUTCOMES, DOMAIN_LABELS, DOMAINS, MATERIAL_LABELS, STATUS_LABELS, URGENCY
 from rules.lights import Light
+from rules import permissions
 from ui import cache, components as ui, filters
 from ui.i18n import pick, t
-from ui.session import actor
+from ui.session import require
 
-me = actor()
+me = require("read.cases")
 ui.page_style()
 period, _ = filters.period_selector()
 today = date.today()
 agencies = cache.agencies()
 names = {a.id: a.name for a in agencies}
-member = me.role in ("head", "clerk")
+# A role that sees only its own agency's cases (permission matrix, read.cases) gets only
+# the referrals its agency sent or received.
+member = permissions.scope_for(me.role, "read.cases") != permissions.ANY
 
 st.title(t("移送台账"))
+if member and me.agency_id is None:
+    ui.empty(t("您的账号没有关联成员单位，请联系联席会议办公室。"))
+    st.stop()
 if member:
     st.caption(t("显示本单位（{a}）移送或接收的案件。", a=names.get(me.agency_id, "")))
 

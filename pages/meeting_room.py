@@ -11,7 +11,9 @@ from data_access.commands.base import CommandError
 from data_access.db import read_session
 from data_access.documents import meeting_docs as md
 from data_access.queries import meetings as mq
+from data_access.queries.agencies import agency_options
 from rules import lifecycle
+from rules.meetings import countdown
 from ui import filters, projector
 from ui.components import DOCX_MIME
 from ui.forms import EntryForm, localize, status_text
@@ -56,7 +58,7 @@ with read_session() as session:
     meeting = mq.get_meeting(session, meeting_id)
     items = mq.agenda(session, meeting_id, statuses=("approved",))
     people, observers = mq.meeting_people(session, meeting_id)
-    agencies = mq.agency_options(session)
+    agencies = [(a.id, a.name) for a in agency_options(session, include_inactive=False)]
     decided = mq.meeting_decisions(session, meeting_id, today=today)
 
 top = st.columns([3, 2, 2])
@@ -101,7 +103,7 @@ with agenda_tab:
                 fresh = mq.get_meeting(session, meeting_id)
             shown = next((i for i in items if i.id == fresh.current_item_id), None)
             if fresh.status == "in_session" and shown is not None:
-                c = mq.countdown(fresh.item_started_at, shown.minutes, projector.now())
+                c = countdown(fresh.item_started_at, shown.minutes, projector.now())
                 text = t("已超时 {c}", c=c.label) if c.overrun else t("剩余 {c}", c=c.label)
                 (st.error if c.overrun else st.info)(f"{t('投影中')}：{shown.title} · {text}",
                                                      icon=":material/timer:")

@@ -12,6 +12,7 @@ from data_access.commands.base import CommandError
 from data_access.db import read_session
 from data_access.documents import meeting_docs as md
 from data_access.queries import meetings as mq
+from data_access.queries.agencies import agency_options
 from rules.permissions import can
 from ui import filters, projector
 from ui.components import DOCX_MIME
@@ -51,7 +52,7 @@ if error:
 
 with read_session() as session:
     rows = mq.list_meetings(session)
-    agencies = dict(mq.agency_options(session))
+    agencies = {a.id: a.name for a in agency_options(session, include_inactive=False)}
 
 # --------------------------------------------------------------------------- scheduling
 if may_schedule:

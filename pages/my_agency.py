@@ -1,6 +1,8 @@
 """本单位: what waits on our agency and what we wait on, each with its light, oldest first.
 
-Heads and clerks see their own agency; the office, the chair and observers pick one.
+Who sees which agency is the permission matrix's ``read.cases``: a role limited to its own
+agency sees that one; a role that sees every agency picks one, deactivated agencies included
+(marked 已停用: what they still hold must stay reachable).
 """
 
 from datetime import date
@@ -8,21 +10,20 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from rules import permissions
 from ui import cache, components as ui, filters
 from ui.i18n import t
-from ui.session import actor
+from ui.session import require
 
-me = actor()
+me = require("read.cases")
 ui.page_style()
 today = date.today()
 agencies = cache.agencies()
-names = {a.id: a.name for a in agencies}
 
-if me.role in ("head", "clerk"):
-    agency_id = me.agency_id
+if permissions.scope_for(me.role, "read.cases") == permissions.ANY:
+    agency_id = filters.agency_selector(t("单位"), "flt_my_agency", agencies, allow_all=False)
 else:
-    agency_id = filters.agency_selector(t("单位"), "flt_my_agency", [a for a in agencies if a.active],
-                                        allow_all=False)
+    agency_id = me.agency_id
 
 if agency_id is None:
     st.title(t("本单位"))

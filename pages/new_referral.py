@@ -6,7 +6,8 @@ import streamlit as st
 
 from data_access.commands.referrals import create_referral
 from data_access.db import read_session
-from data_access.queries.forms import agency_options, probable_duplicates
+from data_access.queries.agencies import agency_options
+from data_access.queries.forms import probable_duplicates
 from rules.permissions import can, scope_for
 from ui.forms import EntryForm, referral_inputs, status_text
 from ui.i18n import t

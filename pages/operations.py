@@ -7,7 +7,8 @@ import streamlit as st
 
 from data_access.commands import operations as commands
 from data_access.db import read_session
-from data_access.queries.forms import agency_options, operation_for_edit, operations_to_act_on
+from data_access.queries.agencies import agency_options
+from data_access.queries.forms import operation_for_edit, operations_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
 from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, status_text

@@ -4,7 +4,7 @@ decisions due, the ranking's ends and the map, for the chosen period."""
 import pandas as pd
 import streamlit as st
 
-from data_access.queries.dashboard import AGE_BUCKETS, AGE_LABELS
+from rules.ageing import AGE_BUCKETS, AGE_LABELS
 from rules.lifecycle import AGENCY_KIND_LABELS, STATUS_LABELS
 from rules.metrics import SCORE_METHODS, metric_help, top_bottom
 from ui import cache, components as ui, filters

@@ -8,7 +8,8 @@ import streamlit as st
 
 from data_access.commands import referrals as commands
 from data_access.db import read_session
-from data_access.queries.forms import agency_options, referral_for_edit, referrals_to_act_on
+from data_access.queries.agencies import agency_options
+from data_access.queries.forms import referral_for_edit, referrals_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
 from ui.forms import EntryForm, caption_limit, referral_inputs, status_text

@@ -6,6 +6,9 @@
 - :mod:`rules.lights`: green / yellow / red.
 - :mod:`rules.lifecycle`: status codes, allowed changes, labels and vocabularies.
 - :mod:`rules.metrics`: the per-agency metric definitions and a reference implementation.
+- :mod:`rules.ageing`: when a dispute is stalled and an acknowledgement long overdue.
+- :mod:`rules.meetings`: the countdown of the item on the projector.
+- :mod:`rules.permissions`: who may do what (actions) and see what (read scopes).
 """
 
 from rules.calendar import Due, WorkCalendar

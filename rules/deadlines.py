@@ -128,7 +128,13 @@ def agenda_cutoff(meeting_on: date, s: RuleSettings) -> date:
 
 def is_late_submission(submitted_on: date, meeting_on: date, s: RuleSettings) -> bool:
     """Whether an agenda item submitted on ``submitted_on`` missed the cutoff."""
-    return submitted_on > agenda_cutoff(meeting_on, s)
+    return is_after_cutoff(submitted_on, agenda_cutoff(meeting_on, s))
+
+
+def is_after_cutoff(submitted_on: date, cutoff: date) -> bool:
+    """Whether an item submitted on ``submitted_on`` is late for a meeting whose agenda
+    cut-off (:func:`agenda_cutoff`) is ``cutoff``: the cut-off day itself is on time."""
+    return submitted_on > cutoff
 
 
 def special_op_apply_deadline(start_on: date, s: RuleSettings) -> date:

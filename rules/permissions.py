@@ -9,6 +9,11 @@ Scopes:
   a referral, the receiver acknowledging it, a party to a dispute, the lead or co-agency of a
   decision). The command passes the agencies concerned; the user's must be among them.
 
+Reads (:data:`READS`) use the same scopes for what a role may *see*: ``ANY`` every agency's
+rows, ``OWN`` only rows where the user's agency is a party (sender or receiver, a party to
+a dispute, the lead or a co-agency of a decision). A role without a read sees none of it.
+Pages and the menu ask :func:`can_read` / :func:`case_rows_for`; they never list roles.
+
 Roles: ``office`` 联席会议办公室 (full administration), ``chair`` 联席会议组长, ``head``
 成员单位负责人, ``clerk`` 联络员 (data entry for their own agency), ``observer`` 列席观察员
 (read-only: writes nothing).
@@ -57,11 +62,38 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "audit.view": ("查看操作日志", "View the audit trail", {"office": ANY, "chair": ANY}),
     "notify.channels": ("管理通知地址", "Manage notification channels", {"office": ANY}),
     "notify.send": ("发送提醒", "Send reminders", {"office": ANY}),
-    # One's own notices, whichever agency they concern: nothing to scope.
-    "notice.seen": (
-        "标记本人提醒已读", "Mark one's notices as read", {"office": ANY, "chair": ANY, "head": ANY, "clerk": ANY}
-    ),
+    # A member's own notices (those of the agency it belongs to): nothing else to scope.
+    "notice.seen": ("查看本人提醒", "See and mark one's notices", {"head": ANY, "clerk": ANY}),
     "report.publish": ("发布工作通报", "Publish the period's report (通报)", {"office": ANY}),
+}
+
+
+#: What a role may see: read: (Chinese label, English label, {role: scope}).
+#: Figures are counts and rates per agency (every member may compare itself with the
+#: others); case rows are single referrals, assistance requests and disputes with their
+#: titles (a member sees those its agency is a party to; an observer none); decisions are
+#: the meeting's record, issued to every member in its minutes (observers attend).
+READS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "read.figures": (
+        "查看各单位统计数字（汇总）",
+        "See every agency's figures (aggregates)",
+        {"office": ANY, "chair": ANY, "head": ANY, "clerk": ANY, "observer": ANY},
+    ),
+    "read.cases": (
+        "查看案件明细（移送、协作、争议及其名称）",
+        "See case rows (referrals, assistance requests, disputes, with their titles)",
+        {"office": ANY, "chair": ANY, "head": OWN, "clerk": OWN},
+    ),
+    "read.decisions": (
+        "查看议定事项及督办进展",
+        "See decisions and their follow-up",
+        {"office": ANY, "chair": ANY, "head": ANY, "clerk": ANY, "observer": ANY},
+    ),
+    "read.meetings": (
+        "查看会议安排、议程与投影",
+        "See meetings, agendas and the projector",
+        {"office": ANY, "chair": ANY, "head": ANY, "clerk": ANY, "observer": ANY},
+    ),
 }
 
 
@@ -70,10 +102,49 @@ class PermissionDenied(PermissionError):
 
 
 def scope_for(role: str, action: str) -> str | None:
-    """The scope a role has for an action, or None when it may not do it at all."""
-    if action not in MATRIX:
-        raise KeyError(f"unknown action {action!r}")
-    return MATRIX[action][2].get(role)
+    """The scope a role has for an action or a read (:data:`READS`), or None when it may
+    not do it at all."""
+    if action in MATRIX:
+        return MATRIX[action][2].get(role)
+    if action in READS:
+        return READS[action][2].get(role)
+    raise KeyError(f"unknown action {action!r}")
+
+
+def can_read(role: str, read: str) -> bool:
+    """Whether the role sees anything of ``read`` (for the menu and a page's sections)."""
+    if read not in READS:
+        raise KeyError(f"unknown read {read!r}")
+    return scope_for(role, read) is not None
+
+
+#: :func:`rows_for`'s answer when a role may see the rows of every agency.
+EVERY_AGENCY = None
+
+
+class NoRows(Exception):
+    """:func:`rows_for` found that the user may see no row of this kind at all."""
+
+
+def rows_for(role: str, own_agency_id: int | None, read: str) -> int | None:
+    """The agency whose rows of ``read`` the user may see: :data:`EVERY_AGENCY` (``None``)
+    for an ``ANY`` scope, their own agency for ``OWN``; raises :class:`NoRows` when they
+    may see none (no scope, or ``OWN`` without an agency)."""
+    scope = scope_for(role, read)
+    if scope == ANY:
+        return EVERY_AGENCY
+    if scope == OWN and own_agency_id is not None:
+        return own_agency_id
+    raise NoRows(read)
+
+
+def may_see(role: str, own_agency_id: int | None, read: str, agencies: Iterable[int | None]) -> bool:
+    """Whether the user may see a row of ``read`` that concerns ``agencies`` (its parties)."""
+    try:
+        only = rows_for(role, own_agency_id, read)
+    except NoRows:
+        return False
+    return only is EVERY_AGENCY or only in set(agencies)
 
 
 def can(role: str, action: str) -> bool:

@@ -14,7 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rules.lifecycle import ROLE_LABELS  # noqa: E402
-from rules.permissions import ANY, MATRIX, OWN, ROLES  # noqa: E402
+from rules.permissions import ANY, MATRIX, OWN, READS, ROLES  # noqa: E402
+from ui.menu import PAGES  # noqa: E402
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
 
@@ -38,6 +39,28 @@ and writes nothing. `tests/test_permissions.py` walks the whole matrix through t
 Besides the matrix: every signed-in user may change their own password and display
 language; the menu (`ui/menu.py`) shows each role only the pages it may use, and a page
 outside a user's menu cannot be opened by URL.
+
+## 操作 · Actions
+"""
+
+_READS_INTRO = """
+## 查看范围 · Read scopes
+
+What each role may see (`READS` in `rules/permissions.py`). Pages ask the matrix
+(`can_read`, `rows_for`, `may_see`) instead of naming roles; `tests/test_read_scopes.py`
+renders every page for every role and checks that it obeys these scopes.
+
+- **✔ 全部 / any**: every agency's rows.
+- **✔ 本单位 / own**: only rows where the user's agency is a party (the sender or receiver of a
+  referral or assistance request, a party to a dispute).
+- **—**: none; a role without case rows still sees every agency's figures (counts, rates,
+  rankings) where it may read figures.
+"""
+
+_PAGES_INTRO = """
+## 菜单 · Menu
+
+A page is in a role's menu when the role may do or see at least one of what the page needs.
 """
 
 
@@ -50,6 +73,15 @@ def render() -> str:
     for code, (zh, en, scopes) in MATRIX.items():
         cells = " | ".join(_CELL[scopes.get(r)] for r in ROLES)
         lines.append(f"| {zh}<br>{en} (`{code}`) | {cells} |")
+    lines += [_READS_INTRO, header.replace("操作 Action", "查看 Read"), rule]
+    for code, (zh, en, scopes) in READS.items():
+        cells = " | ".join(_CELL[scopes.get(r)] for r in ROLES)
+        lines.append(f"| {zh}<br>{en} (`{code}`) | {cells} |")
+    lines += [_PAGES_INTRO, header.replace("操作 Action", "页面 Page"), rule]
+    for spec in PAGES:
+        cells = " | ".join("✔" if spec.open_to(r) else "—" for r in ROLES)
+        needs = ", ".join(f"`{n}`" for n in spec.needs)
+        lines.append(f"| {spec.title} (`{spec.url_path}`; {needs}) | {cells} |")
     return "\n".join(lines) + "\n"
 
 

@@ -174,7 +174,7 @@ def test_user_list_for_the_admin_page(world):
     assert next(r for r in rows if r.username == "head_a").agency_name == "甲镇（测试）"
     assert len(demo) == len(rows)
     with read_session() as s:
-        agencies = admin_queries.list_agencies(s)
+        agencies = admin_queries.agencies_with_accounts(s)
     assert next(a for a in agencies if a.id == world.agencies["town_a"]).active_users == 2
 
 

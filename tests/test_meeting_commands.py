@@ -272,10 +272,17 @@ def test_suggestions_follow_the_thresholds(world):
 
 
 def test_lower_thresholds_bring_in_more(world):
+    # The fresh dispute has been 5 days in its stage: stalled once more than 4 days are
+    # allowed (rules.ageing.is_stalled), not at exactly 5, as on the disputes page.
     with write_session() as s:
         s.add_all([RuleSetting(key="suggest_overdue_referral_days", value="3"),
                    RuleSetting(key="dispute_stall_days", value="5")])
     m = _meeting()
+    with read_session() as s:
+        keys = {x.key for x in mq.suggested_items(s, m.id, today=TODAY)}
+    assert f"referrals:{world.market}" in keys and f"dispute:{world.fresh_dispute}" not in keys
+    with write_session() as s:
+        s.get(RuleSetting, "dispute_stall_days").value = "4"
     with read_session() as s:
         keys = {x.key for x in mq.suggested_items(s, m.id, today=TODAY)}
     assert f"referrals:{world.market}" in keys and f"dispute:{world.fresh_dispute}" in keys

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from rules import permissions
 from rules.metrics import Period
 from ui.i18n import t
 
@@ -195,12 +196,18 @@ def choice(label: str, options: Sequence, key: str, *, all_label: str, format_fu
     return None if value == ALL else value
 
 
+def agency_name(agency) -> str:
+    """An agency's name for a picker that shows history: a deactivated one is marked 已停用
+    (it stays choosable there: its records do not go away)."""
+    return agency.name + ("" if agency.active else t("（已停用）"))
+
+
 def agency_selector(label: str, key: str, agencies: Sequence, *, default=None, allow_all: bool = True,
                     all_label: str = "全部单位", where=st, only_active: bool = False):
-    """An agency picker over :class:`~data_access.queries.dashboard.AgencyOption` rows;
+    """An agency picker over :class:`~data_access.queries.agencies.AgencyOption` rows;
     returns the chosen id (or ``None`` for "all")."""
     shown = [a for a in agencies if a.active or not only_active]
-    labels = {a.id: a.name + ("" if a.active else t("（已停用）")) for a in shown}
+    labels = {a.id: agency_name(a) for a in shown}
     options = ([ALL] if allow_all else []) + [a.id for a in shown]
     if default is None:
         default = ALL
@@ -212,5 +219,7 @@ def agency_selector(label: str, key: str, agencies: Sequence, *, default=None, a
 
 
 def own_agency_default(actor) -> int | None:
-    """Members (heads and clerks) look at their own agency first; the others at all."""
-    return actor.agency_id if actor.role in ("head", "clerk") else None
+    """A role that sees case rows of its own agency only (``read.cases`` scope ``own`` in
+    the permission matrix) looks at its own agency first; the others at all."""
+    own = permissions.scope_for(actor.role, "read.cases") == permissions.OWN
+    return actor.agency_id if own else None

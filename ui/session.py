@@ -32,21 +32,15 @@ def actor() -> Actor:
     return current
 
 
-def set_actor(value: Actor | None) -> None:
-    if value is None:
-        st.session_state.pop("actor", None)
-    else:
-        st.session_state["actor"] = value
-
-
 def require(action: str) -> Actor:
-    """The signed-in user, if their role may do ``action`` at all; otherwise the page stops
-    with a plain message. ``st.navigation`` already leaves such pages out of the user's menu
-    (and so unreachable by URL); this guards a page run any other way, and the command
-    checks again with the agencies concerned."""
+    """The signed-in user, if their role may do ``action`` (or see ``action``, a read of
+    :data:`rules.permissions.READS`) at all; otherwise the page stops with a plain message.
+    ``st.navigation`` already leaves such pages out of the user's menu (and so unreachable
+    by URL); this guards a page run any other way, and the command checks again with the
+    agencies concerned (for a read, :func:`rules.permissions.rows_for` says whose rows)."""
     current = actor()
-    if not permissions.can(current.role, action):
-        zh, en, _ = permissions.MATRIX[action]
+    if permissions.scope_for(current.role, action) is None:
+        zh, en, _ = permissions.MATRIX.get(action) or permissions.READS[action]
         st.error(f"您的角色无权{zh}。 / Your role may not: {en.lower()}.", icon=":material/block:")
         st.stop()
     return current

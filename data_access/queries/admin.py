@@ -85,7 +85,7 @@ class AgencyRow:
     active_users: int
 
 
-def list_agencies(session: Session, *, include_inactive: bool = True) -> list[AgencyRow]:
+def agencies_with_accounts(session: Session, *, include_inactive: bool = True) -> list[AgencyRow]:
     """Member agencies with the number of active accounts in each, active ones first."""
     users = (
         select(User.agency_id, func.count().label("n"))
@@ -102,14 +102,6 @@ def list_agencies(session: Session, *, include_inactive: bool = True) -> list[Ag
     rows = [AgencyRow(*r) for r in session.execute(stmt).all()]
     rows.sort(key=lambda a: (not a.active, a.kind, a.name))
     return rows
-
-
-def agency_choices(session: Session, *, include_inactive: bool = False) -> dict[int, str]:
-    """id -> name for pickers; deactivated agencies cannot be chosen, so they are left out."""
-    stmt = select(Agency.id, Agency.name).order_by(Agency.name)
-    if not include_inactive:
-        stmt = stmt.where(Agency.active.is_(True))
-    return dict(session.execute(stmt).all())
 
 
 # ----------------------------------------------------------------------------- calendar

@@ -28,6 +28,8 @@ from sqlalchemy import and_, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from data_access.models import Agency, Decision, Dispute, DisputeParty, DisputeStage, Meeting, Referral
+from data_access.queries import conditions
+from data_access.queries.agencies import AgencyOption, agency_label, agency_options  # noqa: F401 - shared
 from data_access.queries.metrics import PeriodMetrics, period_metrics
 from rules.calendar import WorkCalendar
 from rules.lifecycle import DISPUTE_OPEN_STAGES
@@ -36,11 +38,6 @@ from rules.metrics import Period
 from rules.settings import RuleSettings
 
 # --------------------------------------------------------------------------- shared pieces
-
-
-def as_of_for(period: Period, today: date) -> date:
-    """The day a period's figures are taken on: its last day, or today while it runs."""
-    return min(period.end, today)
 
 
 @dataclass(frozen=True)
@@ -131,37 +128,6 @@ def open_decision(as_of: date):
     )
 
 
-def agency_label(name: str, short_name: str | None) -> str:
-    """The name to print where space is short (charts, map labels)."""
-    return short_name or name
-
-
-@dataclass(frozen=True)
-class AgencyOption:
-    id: int
-    name: str
-    short_name: str | None
-    kind: str
-    active: bool
-
-    @property
-    def label(self) -> str:
-        return agency_label(self.name, self.short_name)
-
-
-def agency_options(session: Session) -> list[AgencyOption]:
-    """Every agency for pickers and name look-ups (a few dozen rows), by kind then name."""
-    order = case(
-        {"coordinator": 0, "department": 1, "town": 2, "judicial": 3}, value=Agency.kind, else_=4
-    )
-    rows = session.execute(
-        select(Agency.id, Agency.name, Agency.short_name, Agency.kind, Agency.active).order_by(
-            order, Agency.id
-        )
-    ).all()
-    return [AgencyOption(*row) for row in rows]
-
-
 # --------------------------------------------------------------------------- headline
 
 
@@ -237,25 +203,6 @@ def headline(session: Session, period: Period, as_of: date, s: RuleSettings, ref
 
 # --------------------------------------------------------------------------- backlog
 
-#: Age of a pending referral in calendar days since it was sent: (code, upper bound or None).
-AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
-    ("0-5", 5),
-    ("6-15", 15),
-    ("16-30", 30),
-    ("30+", None),
-)
-AGE_LABELS: dict[str, str] = {"0-5": "5天以内", "6-15": "6–15天", "16-30": "16–30天", "30+": "30天以上"}
-
-
-def _age_bucket(col, as_of: date):
-    whens = [
-        (col >= as_of - timedelta(days=upper), literal(code))
-        for code, upper in AGE_BUCKETS
-        if upper is not None
-    ]
-    return case(*whens, else_=literal(AGE_BUCKETS[-1][0]))
-
-
 @dataclass
 class BacklogRow:
     """One receiving agency's backlog as of a day."""
@@ -281,8 +228,9 @@ class BacklogRow:
 
 def backlog_by_agency(session: Session, as_of: date, kind: str | None = None) -> list[BacklogRow]:
     """Per receiving agency: awaiting acknowledgement (and how many overdue), awaiting
-    result, each split by age since sending. Agencies with no backlog are left out; the
-    list is sorted by total backlog, largest first. ``kind`` keeps one kind of agency."""
+    result, each split by age since sending (:func:`rules.ageing.age_bucket`). Agencies
+    with no backlog are left out; the list is sorted by total backlog, largest first.
+    ``kind`` keeps one kind of agency."""
     cols = (Referral.to_agency_id.label("agency_id"), Referral.sent_on.label("sent_on"),
             Referral.ack_due_on.label("due"))
     pending = unacknowledged_rows(as_of, *cols)
@@ -296,7 +244,7 @@ def backlog_by_agency(session: Session, as_of: date, kind: str | None = None) ->
             rows[agency_id] = BacklogRow(agency_id, a.name, a.short_name, a.kind)
         return rows[agency_id]
 
-    bucket = _age_bucket(pending.c.sent_on, as_of)
+    bucket = conditions.age_bucket(pending.c.sent_on, as_of)
     for agency_id, bucket_code, n, late in session.execute(
         select(pending.c.agency_id, bucket, func.count(), func.sum(case((pending.c.due < as_of, 1), else_=0)))
         .group_by(pending.c.agency_id, bucket)
@@ -305,7 +253,7 @@ def backlog_by_agency(session: Session, as_of: date, kind: str | None = None) ->
         row.awaiting_ack += n
         row.overdue_ack += int(late or 0)
         row.ack_by_age[bucket_code] = n
-    bucket = _age_bucket(accepted.c.sent_on, as_of)
+    bucket = conditions.age_bucket(accepted.c.sent_on, as_of)
     for agency_id, bucket_code, n in session.execute(
         select(accepted.c.agency_id, bucket, func.count()).group_by(accepted.c.agency_id, bucket)
     ):
@@ -459,10 +407,10 @@ class StageCount:
 
 def disputes_by_stage(session: Session, as_of: date, stall_days: int) -> list[StageCount]:
     """Open disputes on ``as_of`` per stage (in the order of the path), split into those in
-    their stage for at most ``stall_days`` days and those stalled longer. Every open stage
-    is listed, with zeros."""
+    their stage for at most ``stall_days`` days and those stalled longer
+    (:func:`rules.ageing.is_stalled`). Every open stage is listed, with zeros."""
     cur = dispute_stage_as_of(as_of)
-    stalled = cur.c.stage_since < as_of - timedelta(days=stall_days)
+    stalled = conditions.stalled(cur.c.stage_since, as_of, stall_days)
     stmt = select(
         cur.c.stage,
         func.sum(case((stalled, 0), else_=1)),

@@ -1,21 +1,22 @@
 """Jurisdiction disputes (职责争议): the open ones by stage, and one dispute's history.
 
 A dispute's stage on a day is the last stage it entered on or before that day
-(:func:`data_access.queries.dashboard.dispute_stage_as_of`). It is *stalled* when it has
-been in that stage for more than ``dispute_stall_days`` calendar days; the meeting should
-take those up.
+(:func:`data_access.queries.dashboard.dispute_stage_as_of`). It is *stalled*
+(:func:`rules.ageing.is_stalled`) when it has been in that stage for more than
+``dispute_stall_days`` calendar days; the meeting should take those up.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from data_access.models import Agency, Dispute, DisputeParty, DisputeStage, Referral
 from data_access.queries.dashboard import agency_label, dispute_stage_as_of, party_names
+from rules import ageing
 
 __all__ = ["OpenDispute", "open_disputes", "DisputeDetail", "dispute_detail"]
 
@@ -64,7 +65,6 @@ def open_disputes(session: Session, as_of: date, stall_days: int, agency_id: int
         )
     rows = session.execute(stmt).all()
     parties = party_names(session, [r.id for r in rows])
-    limit = as_of - timedelta(days=stall_days)
     out = [
         OpenDispute(
             id=r.id,
@@ -74,12 +74,12 @@ def open_disputes(session: Session, as_of: date, stall_days: int, agency_id: int
             stage=r.stage,
             stage_since=r.stage_since,
             opened_on=r.opened_on,
-            days_in_stage=(as_of - r.stage_since).days,
+            days_in_stage=ageing.days_in_stage(r.stage_since, as_of),
             days_open=(as_of - r.opened_on).days,
             parties=parties.get(r.id, []),
             interim_handler=agency_label(r[7], r[8]) if r[7] else None,
             needs_meeting=bool(r.needs_meeting),
-            stalled=r.stage_since < limit,
+            stalled=ageing.is_stalled(r.stage_since, as_of, stall_days),
         )
         for r in rows
     ]

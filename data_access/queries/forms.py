@@ -34,27 +34,6 @@ DUPLICATE_WINDOW_DAYS = 7
 
 
 @dataclass(frozen=True)
-class AgencyOption:
-    id: int
-    name: str
-    short_name: str | None
-    kind: str
-    active: bool
-
-
-def agency_options(session: Session, *, include_inactive: bool = False) -> list[AgencyOption]:
-    """Member agencies for a picker: departments first, then towns, judicial bodies, the
-    coordinator; deactivated ones only when asked (they cannot be chosen for new records)."""
-    order = case(
-        {"department": 0, "town": 1, "judicial": 2, "coordinator": 3}, value=Agency.kind, else_=4
-    )
-    stmt = select(Agency.id, Agency.name, Agency.short_name, Agency.kind, Agency.active).order_by(order, Agency.name)
-    if not include_inactive:
-        stmt = stmt.where(Agency.active.is_(True))
-    return [AgencyOption(*row) for row in session.execute(stmt)]
-
-
-@dataclass(frozen=True)
 class LastChange:
     username: str
     at: datetime
@@ -330,7 +309,7 @@ class DisputePick:
     stage_since: date
 
 
-def open_disputes(
+def disputes_to_act_on(
     session: Session, agency_id: int | None, *, search: str | None = None, limit: int = PICK_LIMIT
 ) -> list[DisputePick]:
     """Unresolved disputes ``agency_id`` is party to (``None``: all), longest in stage first."""

@@ -6,10 +6,11 @@ only what a page shows. Counts and "what is overdue" are computed in SQL on inde
 ``disputes(stage, stage_since)``, ``decisions(status, due_on)``), never by loading a table.
 
 Suggested items (:func:`suggested_items`) are proposals computed from the data each time:
-- referrals whose acknowledgement is ``suggest_overdue_referral_days`` (10) or more calendar
-  days late, grouped by the receiving agency (the meeting calls the agency to account, not
+- referrals whose acknowledgement is long overdue (:func:`rules.ageing.is_long_overdue`:
+  ``suggest_overdue_referral_days`` (10) or more calendar days late), grouped by the receiving agency (the meeting calls the agency to account, not
   each case);
-- open disputes that have stayed ``dispute_stall_days`` (30) or more in one stage, are flagged
+- open disputes that are stalled (:func:`rules.ageing.is_stalled`: more than
+  ``dispute_stall_days`` (30) days in the stage they hold today), are flagged
   ``needs_meeting`` or wait at the coordination stage;
 - open decisions of earlier meetings past their due date (so follow-up carries itself over).
 A suggestion already on this meeting's agenda (by its key, or by a link a member's item
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -41,9 +42,12 @@ from data_access.models import (
     ProgressNote,
     Referral,
 )
+from data_access.queries import conditions
+from data_access.queries.dashboard import dispute_stage_as_of
 from data_access.rulebook import load_rules
-from rules import deadlines, lifecycle
+from rules import ageing, deadlines, lifecycle
 from rules.lights import Light, light_for
+from rules.meetings import Countdown, countdown
 
 __all__ = [
     "MeetingRow",
@@ -58,7 +62,6 @@ __all__ = [
     "DisputePanel",
     "NoteRow",
     "DecisionRow",
-    "Countdown",
     "ProjectorState",
     "list_meetings",
     "get_meeting",
@@ -73,10 +76,7 @@ __all__ = [
     "meeting_decisions",
     "open_decisions",
     "decision_notes",
-    "countdown",
     "projector_state",
-    "agency_options",
-    "open_disputes",
     "REFERRALS_LISTED",
     "REFERRALS_LINKED",
 ]
@@ -229,24 +229,6 @@ def meeting_people(session: Session, meeting_id: int) -> tuple[list[AttendanceRo
     return agencies, observers
 
 
-def agency_options(session: Session, *, active_only: bool = True) -> list[tuple[int, str]]:
-    """(id, name) of member agencies for pickers, departments first."""
-    kind_order = case({"coordinator": 0, "department": 1, "town": 2, "judicial": 3}, value=Agency.kind, else_=4)
-    stmt = select(Agency.id, Agency.name).order_by(kind_order, Agency.id)
-    if active_only:
-        stmt = stmt.where(Agency.active.is_(True))
-    return [(i, n) for i, n in session.execute(stmt).all()]
-
-
-def open_disputes(session: Session) -> list[tuple[int, str]]:
-    """(id, "number subject") of the disputes not yet resolved, for the agenda form."""
-    rows = session.execute(
-        select(Dispute.id, Dispute.number, Dispute.subject).where(Dispute.stage != "resolved")
-        .order_by(Dispute.opened_on, Dispute.id)
-    ).all()
-    return [(i, f"{n} {s}") for i, n, s in rows]
-
-
 # --------------------------------------------------------------------------- agenda
 
 
@@ -397,24 +379,25 @@ def suggested_items(session: Session, meeting_id: int, *, today: date) -> list[S
             minutes=5,
         ))
 
-    # 2. Disputes stalled, flagged for the meeting or waiting for coordination.
-    stall_since = today - timedelta(days=s.dispute_stall_days)
+    # 2. Disputes stalled, flagged for the meeting or waiting for coordination, judged on the
+    # stage each held today (its stage history), as on the disputes page.
+    cur = dispute_stage_as_of(today)
+    stalled = conditions.stalled(cur.c.stage_since, today, s.dispute_stall_days)
     disputes = session.execute(
-        select(Dispute.id, Dispute.number, Dispute.subject, Dispute.stage, Dispute.stage_since,
+        select(Dispute.id, Dispute.number, Dispute.subject, cur.c.stage, cur.c.stage_since,
                Dispute.needs_meeting, Dispute.opened_on)
-        .where(Dispute.stage != "resolved",
-               or_(Dispute.stage_since <= stall_since, Dispute.needs_meeting.is_(True),
-                   Dispute.stage == "coordination"))
-        .order_by(Dispute.stage_since, Dispute.id)
+        .join(cur, cur.c.dispute_id == Dispute.id)
+        .where(or_(stalled, Dispute.needs_meeting.is_(True), cur.c.stage == "coordination"))
+        .order_by(cur.c.stage_since, Dispute.id)
     ).all()
     parties = _dispute_parties(session, [d.id for d in disputes])
     for d in disputes:
         key = f"dispute:{d.id}"
         if key in keys or d.id in linked_disputes:
             continue
-        days = (today - d.stage_since).days
+        days = ageing.days_in_stage(d.stage_since, today)
         reasons = []
-        if d.stage_since <= stall_since:
+        if ageing.is_stalled(d.stage_since, today, s.dispute_stall_days):
             reasons.append(("stalled", f"在“{lifecycle.status_label('dispute', d.stage)}”阶段停留 {days} 天",
                             f"{days} days at the {lifecycle.status_label('dispute', d.stage, 'en').lower()} stage"))
         if d.needs_meeting:
@@ -439,7 +422,6 @@ def suggested_items(session: Session, meeting_id: int, *, today: date) -> list[S
         ))
 
     # 3. Agencies with acknowledgements long overdue.
-    late_before = today - timedelta(days=s.suggest_overdue_referral_days)
     # Referrals an item of this meeting already discusses are left out of the counts.
     on_agenda = (
         select(AgendaItemLink.referral_id)
@@ -447,7 +429,9 @@ def suggested_items(session: Session, meeting_id: int, *, today: date) -> list[S
         .where(AgendaItem.meeting_id == meeting_id, AgendaItem.status != "declined",
                AgendaItemLink.referral_id.is_not(None))
     )
-    overdue_filter = (Referral.status == "sent", Referral.ack_due_on <= late_before, Referral.id.not_in(on_agenda))
+    overdue_filter = (Referral.status == "sent",
+                      conditions.long_overdue(Referral.ack_due_on, today, s.suggest_overdue_referral_days),
+                      Referral.id.not_in(on_agenda))
     groups = session.execute(
         select(Referral.to_agency_id, Agency.name, func.count(), func.min(Referral.ack_due_on))
         .join(Agency, Agency.id == Referral.to_agency_id)
@@ -716,34 +700,6 @@ def decision_notes(session: Session, decision_id: int) -> list[NoteRow]:
 
 
 # --------------------------------------------------------------------------- projector
-
-
-@dataclass(frozen=True)
-class Countdown:
-    allotted_seconds: int
-    elapsed_seconds: int
-
-    @property
-    def remaining_seconds(self) -> int:
-        return self.allotted_seconds - self.elapsed_seconds
-
-    @property
-    def overrun(self) -> bool:
-        return self.remaining_seconds < 0
-
-    @property
-    def label(self) -> str:
-        """``mm:ss`` left, or ``+mm:ss`` over time."""
-        left = self.remaining_seconds
-        m, sec = divmod(abs(left), 60)
-        return f"{'+' if left < 0 else ''}{m:02d}:{sec:02d}"
-
-
-def countdown(started_at: datetime | None, minutes: int, now: datetime) -> Countdown | None:
-    """The item's clock: allotted minutes against the time since it was put on screen."""
-    if started_at is None:
-        return None
-    return Countdown(minutes * 60, max(0, int((now - started_at).total_seconds())))
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,6 @@ EN = {
     "期限按尚未公布的节假日安排推算": "Counted on a holiday calendar not yet published",
     "截至 {d} 没有超期未受理告知的移送案件。": "No acknowledgement was overdue on {d}.",
     "按接收单位汇总": "By receiving agency",
-    "超期10天以上": "Over 10 days late",
-    "超期10天以内": "Up to 10 days late",
     "下载超期清单（CSV）": "Download the list (CSV)",
     "单位明细与催办通知": "Details and reminder notice",
     "选择接收单位": "Receiving agency",

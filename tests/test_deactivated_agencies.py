@@ -1,0 +1,64 @@
+"""Deactivated agencies stay reachable wherever their history is shown (issue 11, item 7):
+the office opens the 本单位 page of a deactivated agency that still holds unacknowledged
+referrals, history pickers list it marked 已停用, and pickers for new records leave it out."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access.commands.base import Actor
+from data_access.db import write_session
+from data_access.models import Agency, Referral
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date.today()
+OFFICE = Actor(username="office-test", role="office")
+
+
+@pytest.fixture
+def world(empty_db):
+    with write_session() as s:
+        office = Agency(name="市司法局（测试）", kind="coordinator")
+        town = Agency(name="甲镇（测试）", kind="town")
+        gone = Agency(name="原市城管局（测试）", kind="department", active=False)
+        s.add_all([office, town, gone])
+        s.flush()
+        sent = TODAY - timedelta(days=12)
+        s.add(Referral(number="YS-T-001", title="占道经营", domain="城镇管理", from_agency_id=town.id,
+                       to_agency_id=gone.id, discovered_on=sent - timedelta(days=1), sent_on=sent,
+                       send_due_on=sent, ack_due_on=sent + timedelta(days=7), status="sent"))
+        return {"town": town.id, "gone": gone.id}
+
+
+def _run(page: str, actor: Actor, state: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    at.session_state["actor"] = actor
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_the_office_opens_the_page_of_a_deactivated_agency(world):
+    at = _run("my_agency", OFFICE, {"_kept_flt_my_agency": world["gone"]})
+    picker = at.selectbox(key="flt_my_agency")
+    assert picker.value == world["gone"]
+    assert "原市城管局（测试）（已停用）" in picker.options
+    assert at.title[0].value == "原市城管局（测试）"
+    assert next(m.value for m in at.metric if m.label == "待本单位受理告知") == "1"
+    assert "YS-T-001" in set(at.dataframe[0].value["编号"])
+
+
+def test_history_pickers_mark_it_and_new_record_pickers_leave_it_out(world):
+    ledger = _run("ledger", OFFICE)
+    assert "原市城管局（测试）（已停用）" in ledger.selectbox(key="flt_ledger_to").options
+    form = _run("new_referral", OFFICE)
+    receivers = [s for s in form.selectbox if s.label == "接收单位"]
+    assert receivers, "the new-referral form has a receiving-agency picker"
+    assert "甲镇（测试）" in receivers[0].options
+    assert not any("原市城管局" in o for o in receivers[0].options)
