@@ -16,11 +16,11 @@ from rules.metrics import Period, period_code
 from ui import components as ui, filters
 from ui.forms import EntryForm
 from ui.i18n import t
-from ui.session import actor
+from ui.session import require
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-me = actor()
+me = require("read.reports")
 ui.page_style()
 today = date.today()
 st.title(t("工作通报"))

@@ -62,8 +62,10 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "audit.view": ("查看操作日志", "View the audit trail", {"office": ANY, "chair": ANY}),
     "notify.channels": ("管理通知地址", "Manage notification channels", {"office": ANY}),
     "notify.send": ("发送提醒", "Send reminders", {"office": ANY}),
-    # A member's own notices (those of the agency it belongs to): nothing else to scope.
-    "notice.seen": ("查看本人提醒", "See and mark one's notices", {"head": ANY, "clerk": ANY}),
+    # One's own notices, whichever agency they concern: nothing to scope.
+    "notice.seen": (
+        "标记本人提醒已读", "Mark one's notices as read", {"office": ANY, "chair": ANY, "head": ANY, "clerk": ANY}
+    ),
     "report.publish": ("发布工作通报", "Publish the period's report (通报)", {"office": ANY}),
 }
 
@@ -92,6 +94,13 @@ READS: dict[str, tuple[str, str, dict[str, str]]] = {
     "read.meetings": (
         "查看会议安排、议程与投影",
         "See meetings, agendas and the projector",
+        {"office": ANY, "chair": ANY, "head": ANY, "clerk": ANY, "observer": ANY},
+    ),
+    # The 通报 is issued to every member and names the long-overdue referrals (its red list)
+    # on purpose: that is how the meeting chases them (DOMAIN.md, the published report).
+    "read.reports": (
+        "查看工作通报（含超期红榜）",
+        "See the period's reports (通报), their red list included",
         {"office": ANY, "chair": ANY, "head": ANY, "clerk": ANY, "observer": ANY},
     ),
 }
