@@ -12,7 +12,6 @@ from typing import TypeVar
 import streamlit as st
 
 from data_access.commands.base import Actor
-from data_access.db import write_session
 from rules import permissions
 
 T = TypeVar("T")
@@ -53,8 +52,6 @@ def require(action: str) -> Actor:
 
 
 def run(command: Callable[..., T], *args, **kwargs) -> T:
-    """Run a session-taking command (``command(session, actor, ...)``, as in
-    ``data_access.commands.users`` and ``.admin``) for the signed-in user in one
+    """Run a command (``command(actor, ...)``) for the signed-in user, in its own
     all-or-nothing transaction."""
-    with write_session() as session:
-        return command(session, actor(), *args, **kwargs)
+    return command(actor(), *args, **kwargs)

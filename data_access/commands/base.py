@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
@@ -188,6 +189,38 @@ def audit(
     return entry
 
 
+def trail_version(session: Session, object_type: str, object_id=None) -> int:
+    """The version of a record kept without a ``version`` column (the rule settings, a
+    calendar year): how many changes the audit trail holds for it. Every save that changes
+    it writes one audit row, so the number grows with each change."""
+    query = session.query(func.count(AuditEntry.id)).filter(AuditEntry.object_type == object_type)
+    if object_id is not None:
+        query = query.filter(AuditEntry.object_id == str(object_id))
+    return query.scalar() or 0
+
+
+def check_trail_version(
+    session: Session, object_type: str, object_id, expected_version: int | None, label: tuple[str, str]
+) -> None:
+    """:func:`check_version` for a record versioned by :func:`trail_version`."""
+    if expected_version is None or trail_version(session, object_type, object_id) == expected_version:
+        return
+    query = session.query(AuditEntry).filter(AuditEntry.object_type == object_type)
+    if object_id is not None:
+        query = query.filter(AuditEntry.object_id == str(object_id))
+    _refuse_stale(query.order_by(AuditEntry.id.desc()).first(), label)
+
+
+def _refuse_stale(last, label: str | tuple[str, str]) -> None:
+    who = f"{last.username}（{last.at:%Y-%m-%d %H:%M}）" if last else "其他用户"
+    zh, en = label if isinstance(label, tuple) else (label, label)
+    raise StaleEdit((
+        f"{zh}已被{who}修改，您的保存未执行，请刷新后重试。",
+        f"{en} was changed by {last.username if last else 'another user'} since you opened it;"
+        " nothing was overwritten. Reload and try again.",
+    ))
+
+
 def check_version(
     session: Session,
     obj,
@@ -205,11 +238,4 @@ def check_version(
     mine = (AuditEntry.object_type == obj.__tablename__) & (AuditEntry.object_id == str(obj.id))
     if parts and parts[1]:
         mine = mine | ((AuditEntry.object_type == parts[0]) & AuditEntry.object_id.in_(parts[1]))
-    last = session.query(AuditEntry).filter(mine).order_by(AuditEntry.id.desc()).first()
-    who = f"{last.username}（{last.at:%Y-%m-%d %H:%M}）" if last else "其他用户"
-    zh, en = label if isinstance(label, tuple) else (label, label)
-    raise StaleEdit((
-        f"{zh}已被{who}修改，您的保存未执行，请刷新后重试。",
-        f"{en} was changed by {last.username if last else 'another user'} since you opened it;"
-        " nothing was overwritten. Reload and try again.",
-    ))
+    _refuse_stale(session.query(AuditEntry).filter(mine).order_by(AuditEntry.id.desc()).first(), label)

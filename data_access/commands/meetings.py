@@ -23,7 +23,7 @@ audited exception.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -671,7 +671,7 @@ def review_agenda_item(
                 authorize(actor, "agenda.admit_late")
             except PermissionDenied:
                 raise PermissionDenied(
-                    ("逾期提交的议题由联席会议办公室决定是否列入。",
+                    ("逾期提交的议题只能由联席会议办公室决定是否列入。",
                      "A late item waits for the joint meeting office's decision."),
                     "decision",
                 ) from None
