@@ -233,12 +233,16 @@ def set_agency_active(
         return _agency_saved(session, agency)
 
 
-def deactivate_agency(actor: Actor, agency_id: int, **kw) -> AgencySaved:
-    return set_agency_active(actor, agency_id, False, **kw)
+def deactivate_agency(
+    actor: Actor, agency_id: int, *, expected_version: int | None = None, uow: Session | None = None
+) -> AgencySaved:
+    return set_agency_active(actor, agency_id, False, expected_version=expected_version, uow=uow)
 
 
-def reactivate_agency(actor: Actor, agency_id: int, **kw) -> AgencySaved:
-    return set_agency_active(actor, agency_id, True, **kw)
+def reactivate_agency(
+    actor: Actor, agency_id: int, *, expected_version: int | None = None, uow: Session | None = None
+) -> AgencySaved:
+    return set_agency_active(actor, agency_id, True, expected_version=expected_version, uow=uow)
 
 
 def agency_history(session: Session, agency_id: int) -> dict[str, int]:
