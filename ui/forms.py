@@ -368,3 +368,58 @@ def referral_inputs(form: EntryForm, agencies, *, today, sender: int | None, sen
         with b:
             form.slot("sent_time")
     return values
+
+
+# ---------------------------------------------------------------------- the entry pages' layout
+def record_actions(
+    *,
+    name: str,
+    prefix: str,
+    rows,
+    label: Callable[[Any], str],
+    pick_label: str,
+    empty: str,
+    load: Callable[[int], Any],
+    details: Callable[[Any, int], None],
+    actions: dict[str, str],
+    inputs: Callable[[str, Any, EntryForm, int], Callable[[], Saved]],
+    confirm: Callable[[Saved], str],
+    default_action: Callable[[Any], str] | None = None,
+    status_field: str = "status",
+) -> None:
+    """The layout every entry page shares for acting on an existing record: pick the record,
+    show it with the version the form holds, choose what to do, fill that step's fields and
+    save with the version shown (a stale save is refused and offers a reload).
+
+    ``rows`` are the records to choose from (each with an ``id``), ``label`` names one in the
+    select box; ``load`` reads the chosen record (with its ``version``); ``details`` draws it
+    inside the record's box, given the version shown; ``actions`` maps each step's code to its
+    label; ``inputs(action, record, form, version)`` draws the step's fields inside the form
+    and returns the save (a command call passing ``expected_version=version``). The
+    confirmation of the last save is kept under ``name``, so it shows even after the saved
+    record leaves the list.
+    """
+    if not rows:
+        EntryForm(name).start()
+        st.info(t(empty))
+        return
+    labels = {r.id: label(r) for r in rows}
+    chosen = st.selectbox(t(pick_label), list(labels), format_func=labels.get, key=f"{name}.pick")
+    record = load(chosen)
+    form = EntryForm(f"{prefix}_{record.id}", notice=name)
+    form.start()
+    version = form.shown_version(record.id, record.version)
+    with st.container(border=True):
+        details(record, version)
+    codes = list(actions)
+    start = default_action(record) if default_action else codes[0]
+    action = st.radio(t("办理事项"), codes, index=codes.index(start) if start in codes else 0, horizontal=True,
+                      format_func=lambda a: t(actions[a]), key=form.key("action"))
+    with st.form(f"{prefix}_{record.id}_{action}", enter_to_submit=False):
+        form.slot(status_field)
+        save = inputs(action, record, form, version)
+        form.general_slot()
+        submitted = st.form_submit_button(t("保存"), type="primary", icon=":material/save:")
+    form.stale_notice()
+    if submitted:
+        form.submit(save, confirm)

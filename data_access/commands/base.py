@@ -1,12 +1,23 @@
-"""What every write command shares: the acting user, errors in plain words, the audit row.
+"""What every write command shares: the acting user, one error type, the audit row.
 
-A command is one function per user action. It takes an :class:`Actor` and plain values,
-and inside one :func:`data_access.db.write_session` transaction it
+A command is one function per user action, always of one shape::
+
+    command(actor, …plain values…, *, expected_version=…, uow=None)
+
+The :class:`Actor` comes first, then plain values; ``expected_version`` (keyword-only) is the
+version of the record the screen showed, for a command that changes an existing record; ``uow``
+is an optional unit of work: an open write session (:func:`data_access.db.write_session`) in
+which the CLI, the importer or a test composes several commands and commits them together.
+Without it the command opens its own transaction and commits once. Inside, a command
 1. loads what it changes and refuses a stale edit (:func:`check_version`),
-2. validates the input (:class:`ValidationFailed` carries a message per form field),
+2. validates the input with :class:`data_access.validation.Checks` (every field at once),
 3. checks the permission matrix (:func:`authorize`),
-4. writes the change and its audit row (:func:`audit`) and commits once.
+4. writes the change and its audit row (:func:`audit`).
 If anything fails, nothing is written.
+
+Every refusal is a :class:`CommandError`: a general :class:`Message` and one per form field,
+each a ``(zh, en)`` pair, so a screen shows the user's language (``text``, ``field_texts``)
+and the command line prints both.
 
 Pages clear nothing by hand: cached reads are keyed by :func:`data_access.queries.generation`
 (the newest audit row), so every committed write shows at once in every session.
