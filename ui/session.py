@@ -11,8 +11,9 @@ from typing import TypeVar
 
 import streamlit as st
 
-from data_access.commands.base import Actor
+from data_access.commands.base import Actor, Message
 from rules import permissions
+from ui.i18n import say
 
 T = TypeVar("T")
 
@@ -46,7 +47,7 @@ def require(action: str) -> Actor:
     current = actor()
     if not permissions.can(current.role, action):
         zh, en, _ = permissions.MATRIX[action]
-        st.error(f"您的角色无权{zh}。 / Your role may not: {en.lower()}.", icon=":material/block:")
+        st.error(say(Message(f"您的角色无权{zh}。", f"Your role may not: {en.lower()}.")), icon=":material/block:")
         st.stop()
     return current
 
