@@ -421,8 +421,8 @@ def cmd_create_user(args) -> int:
     engine = _require_database()
     password = _read_password()
     with write_session(engine) as session:
-        created = create_user(session, _cli_actor(), args.username, args.role, args.agency,
-                              password, args.display_name)
+        created = create_user(_cli_actor(), args.username, args.role, args.agency,
+                              password, args.display_name, uow=session)
     where = f"，所属单位：{args.agency}" if args.agency else ""
     _out(f"已创建用户 {created.username}（{ROLES[created.role]}{where}）。"
          f" / Created user {created.username} ({created.role}).\n")

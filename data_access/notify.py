@@ -22,6 +22,7 @@ from datetime import date, datetime
 import apprise
 from sqlalchemy import Engine
 
+from data_access.commands.base import Message
 from data_access.db import read_session, write_session
 from data_access.models import Notification, NotificationKey
 from data_access.queries import reminders as q
@@ -96,7 +97,7 @@ def deliver(url: str, title: str, body: str) -> tuple[bool, str | None]:
     """Send one message through Apprise; (True, None) or (False, why) in plain words."""
     sender = apprise.Apprise()
     if not sender.add(url):
-        return False, "通知地址无法识别 / the address cannot be parsed"
+        return False, Message("通知地址无法识别", "the address cannot be parsed")
     with apprise.LogCapture(level=logging.WARNING) as log:
         try:
             ok = sender.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT)
@@ -108,7 +109,8 @@ def deliver(url: str, title: str, body: str) -> tuple[bool, str | None]:
         return True, None
     # Apprise's log may quote the URL; keep only the last lines, with any URL masked.
     lines = [re.sub(r"\S+://\S+", lambda m: mask_url(m.group(0)), x) for x in detail.splitlines()[-3:]]
-    return False, ("；".join(lines) or "发送失败 / delivery failed")[:500]
+    # The channel's own words (technical, as the server said them), else a plain refusal.
+    return False, "；".join(lines)[:500] or Message("发送失败", "delivery failed")
 
 
 # ----------------------------------------------------------------------------- planning

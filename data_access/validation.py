@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
@@ -28,9 +29,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from data_access.commands.base import (
     CommandError,
+    Message,
     NotFound,
     StaleEdit,
     ValidationFailed,
+    as_message,
     audit,
     check_version,
     snapshot,
@@ -82,11 +85,15 @@ class Checks:
 
     def __init__(self, today: date):
         self.today = today
-        self.errors: dict[str, str] = {}
+        self.errors: dict[str, Message] = {}
 
     def add(self, field: str, zh: str, en: str) -> None:
         # The first problem found for a field is the one worth fixing first.
-        self.errors.setdefault(field, f"{zh} / {en}")
+        self.errors.setdefault(field, Message(zh, en))
+
+    def refusal(self, field: str, exc: Exception) -> None:
+        """Add a rule's refusal (a transition the lifecycle forbids) under ``field``."""
+        self.errors.setdefault(field, as_message(exc))
 
     def ok(self, field: str) -> bool:
         return field not in self.errors
@@ -246,6 +253,24 @@ class Checks:
         chosen = set(values)
         return [o for o in options if o in chosen]
 
+    def short_text(
+        self, field: str, value: str | None, limit: int, zh: str, en: str, *, required: bool = False
+    ) -> str | None:
+        """A trimmed text of at most ``limit`` characters, or None when empty (the meeting
+        forms' names, places and reasons)."""
+        text = (value or "").strip()
+        if not text:
+            if required:
+                self.add(field, f"请填写{zh}。", f"Enter the {en}.")
+            return None
+        if len(text) > limit:
+            self.add(
+                field,
+                f"{zh}不能超过 {limit} 个字（现为 {len(text)} 个）。",
+                f"The {en} may be at most {limit} characters (it has {len(text)}).",
+            )
+        return text
+
     # ----------------------------------------------------------------- agencies
     def agency(
         self,
@@ -308,22 +333,41 @@ class Checks:
         return found
 
 
+    def agency_ids(
+        self, session: Session, field: str, ids: Iterable[int], *, allow_inactive: bool = False
+    ) -> list[int]:
+        """Ids of existing member agencies, deduplicated in the given order; deactivated ones
+        are refused unless ``allow_inactive`` (a record that already names them)."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        found = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(wanted)))} if wanted else {}
+        missing = [i for i in wanted if i not in found]
+        inactive = [found[i].name for i in wanted if i in found and not found[i].active]
+        if missing:
+            self.add(field, f"成员单位不存在（编号 {missing}）。", f"Unknown member agency (id {missing}).")
+        elif inactive and not allow_inactive:
+            self.add(
+                field,
+                f"以下单位已停用，不能选择：{'、'.join(inactive)}。",
+                f"These agencies are deactivated and cannot be chosen: {', '.join(inactive)}.",
+            )
+        return wanted
+
 def expected_version_ok(value) -> int | None:
     """The version a form showed: None (no check) or a whole number."""
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise CommandError("表单版本号无效，请刷新后重试。 / The form's version is invalid; reload and try again.")
+    raise CommandError(("表单版本号无效，请刷新后重试。", "The form's version is invalid; reload and try again."))
 
 
 def load_for_update(session: Session, model, record_id, label: tuple[str, str]):
     """The record to change, locked against concurrent writers until the commit."""
     if not is_record_id(record_id):
-        raise NotFound(f"找不到该{label[0]}。 / No such {label[1]}.")
+        raise NotFound((f"找不到该{label[0]}。", f"No such {label[1]}."))
     obj = session.get(model, record_id, with_for_update=True)
     if obj is None:
-        raise NotFound(f"找不到该{label[0]}（编号 {record_id}）。 / No {label[1]} with id {record_id}.")
+        raise NotFound((f"找不到该{label[0]}（编号 {record_id}）。", f"No {label[1]} with id {record_id}."))
     return obj
 
 
@@ -353,24 +397,59 @@ def next_number(session: Session, model, prefix: str, width: int) -> str:
         serial += 1
 
 
-def run_write(work: Callable[[Session], T], engine: Engine | None = None, *, attempts: int = 3) -> T:
+_CLASH = ("保存时与其他用户的操作冲突，未保存任何内容，请重试。",
+          "The save clashed with another user's; nothing was saved. Please try again.")
+_CHANGED_UNDERNEATH = ("该记录刚被其他用户修改，您的保存未执行，请刷新后重试。",
+                       "The record was just changed by another user; nothing was overwritten. Reload and try again.")
+
+
+@contextmanager
+def unit_of_work(engine: Engine | None = None, uow: Session | None = None) -> Iterator[Session]:
+    """The session a command writes in: its own transaction (committed on leaving), or a
+    savepoint of the caller's open unit of work ``uow`` (committed by the caller)."""
+    try:
+        if uow is None:
+            with write_session(engine) as session:
+                yield session
+        else:
+            with uow.begin_nested():
+                yield uow
+    except StaleDataError:
+        raise StaleEdit(_CHANGED_UNDERNEATH) from None
+
+
+def run_write(
+    work: Callable[[Session], T],
+    engine: Engine | None = None,
+    *,
+    uow: Session | None = None,
+    attempts: int = 3,
+) -> T:
     """Run ``work`` in one all-or-nothing transaction, retrying when another writer took the
-    same number meanwhile; a row changed underneath becomes :class:`StaleEdit`."""
+    same number meanwhile; a row changed underneath becomes :class:`StaleEdit`.
+
+    ``uow`` is an open write session (:func:`data_access.db.write_session`) that the caller
+    commits: the CLI, the importer and tests compose several commands in one transaction that
+    way. The command then runs in a savepoint of it, so a refused command leaves the others'
+    work in place, and nothing is committed here.
+    """
+    if uow is not None:
+        try:
+            with uow.begin_nested():
+                return work(uow)
+        except IntegrityError:
+            raise CommandError(_CLASH) from None
+        except StaleDataError:
+            raise StaleEdit(_CHANGED_UNDERNEATH) from None
     for attempt in range(attempts):
         try:
             with write_session(engine) as session:
                 return work(session)
         except IntegrityError:
             if attempt == attempts - 1:
-                raise CommandError(
-                    "保存时与其他用户的操作冲突，未保存任何内容，请重试。 / "
-                    "The save clashed with another user's; nothing was saved. Please try again."
-                ) from None
+                raise CommandError(_CLASH) from None
         except StaleDataError:
-            raise StaleEdit(
-                "该记录刚被其他用户修改，您的保存未执行，请刷新后重试。 / "
-                "The record was just changed by another user; nothing was overwritten. Reload and try again."
-            ) from None
+            raise StaleEdit(_CHANGED_UNDERNEATH) from None
     raise AssertionError("unreachable")
 
 
@@ -400,6 +479,7 @@ def change_record(
     *,
     today: date,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """The frame of a command that changes one numbered record: lock it, refuse a stale form,
     let ``apply`` check (into the :class:`Checks`), authorize and change it, then write the
@@ -407,11 +487,11 @@ def change_record(
     def work(session: Session) -> Saved:
         expected = expected_version_ok(expected_version)
         obj = load_for_update(session, model, record_id, label)
-        check_version(session, obj, expected, f"{label[0]}{obj.number}")
+        check_version(session, obj, expected, (f"{label[0]}{obj.number}", f"{label[1]} {obj.number}"))
         before = snapshot(obj)
         apply(session, obj, Checks(today))
         session.flush()
         audit(session, actor, action, model.__tablename__, obj.id, before, snapshot(obj))
         return saved(obj)
 
-    return run_write(work, engine)
+    return run_write(work, engine, uow=uow)

@@ -11,8 +11,8 @@ from data_access.queries.admin import agencies_with_accounts
 from data_access.queries.reminders import masked_channels
 from rules.lifecycle import AGENCY_KIND_LABELS
 from ui import session
-from ui.forms import EntryForm, localize
-from ui.i18n import pick, t
+from ui.forms import EntryForm
+from ui.i18n import pick, say, t
 
 session.require("admin.agencies")
 st.title(t("成员单位"))
@@ -150,7 +150,7 @@ with tab_edit:
             if tested.ok:
                 st.success(t("测试消息已发出：{c}", c=tested.masked), icon=":material/check_circle:")
             else:
-                st.error(t("测试消息发送失败：{c}。原因：{e}", c=tested.masked, e=localize(tested.error or "")),
+                st.error(t("测试消息发送失败：{c}。原因：{e}", c=tested.masked, e=say(tested.error or "")),
                          icon=":material/error:")
         if not shown_channels:
             st.info(t("尚未登记通知地址：该单位收不到提醒。"), icon=":material/notifications_off:")
@@ -162,14 +162,14 @@ with tab_edit:
                     st.session_state[f"channel_test_{record.id}"] = notify_commands.test_channel(
                         session.actor(), ch.id)
                 except CommandError as exc:
-                    st.error(localize(exc.message))
+                    st.error(say(exc.message))
                 else:
                     st.rerun()
             if cols[2].button(t("停用"), key=f"remove_channel_{ch.id}", icon=":material/delete:"):
                 try:
                     notify_commands.remove_channel(session.actor(), ch.id, expected_version=ch.version)
                 except CommandError as exc:
-                    st.error(localize(exc.message))
+                    st.error(say(exc.message))
                 else:
                     st.rerun()
         channel_form = EntryForm(f"channel_{record.id}")

@@ -47,6 +47,7 @@ year = st.selectbox(t("录入哪一年的安排"), choices, index=choices.index(
 
 with read_session() as s:
     detail = calendar_year_detail(s, year)
+    version = admin.calendar_version(s, year)
 
 with st.expander(t("{y} 年法定节假日（参考）", y=year), icon=":material/event:"):
     st.write("、".join(f"{d:%m-%d} {name}" for d, name in detail.statutory))
@@ -58,6 +59,7 @@ if detail.in_library:
 
 form = EntryForm(f"calendar_{year}")
 form.start()
+shown = form.shown_version(year, version)
 form.general_slot()
 if detail.rest_days or detail.working_days or detail.in_library:
     rest_default = admin.format_day_list(detail.rest_days)
@@ -89,7 +91,7 @@ with st.form(f"calendar_form_{year}"):
 if save:
     form.submit(
         lambda: session.run(admin.save_calendar_year, year, rest_days=rest, working_days=work,
-                            confirmed=confirmed, note=note or None),
+                            confirmed=confirmed, note=note or None, expected_version=shown),
         lambda saved: (
             t("已保存 {y} 年安排：休息日 {r} 天，调休上班 {w} 天；重新计算了 {a} 条移送、{b} 条协作请求的期限。",
               y=saved.year, r=len(saved.rest_days), w=len(saved.working_days),
@@ -97,3 +99,4 @@ if save:
             if saved.changed else t("{y} 年安排没有变化。", y=saved.year)
         ),
     )
+form.stale_notice()

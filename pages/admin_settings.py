@@ -17,9 +17,11 @@ st.caption(t("默认值取自文件规定。修改期限类参数后，系统会
 
 with read_session() as s:
     rows = rule_settings(s)
+    version = admin.settings_version(s)
 
 form = EntryForm("rule_settings")
 form.start()
+shown = form.shown_version("settings", version)
 form.general_slot()
 
 
@@ -72,10 +74,12 @@ def confirmation(saved) -> str:
 
 
 if save:
-    form.submit(lambda: session.run(admin.save_rule_settings, values), confirmation)
+    form.submit(lambda: session.run(admin.save_rule_settings, values, expected_version=shown), confirmation)
 
 overridden = [r for r in rows if r.overridden]
 if overridden:
     st.caption(t("已修改的参数：") + "，".join(f"{pick(r.label)}（{t('默认')} {r.default}）" for r in overridden))
     if st.button(t("全部恢复默认值"), icon=":material/restart_alt:"):
-        form.submit(lambda: session.run(admin.save_rule_settings, {r.key: r.default for r in rows}), confirmation)
+        form.submit(lambda: session.run(admin.save_rule_settings, {r.key: r.default for r in rows},
+                                        expected_version=shown), confirmation)
+form.stale_notice()

@@ -7,7 +7,6 @@ import re
 import streamlit as st
 
 from data_access.commands import meetings as mc
-from data_access.commands.base import CommandError
 from data_access.db import read_session
 from data_access.documents import meeting_docs as md
 from data_access.queries import meetings as mq
@@ -17,7 +16,7 @@ from rules import deadlines, lifecycle
 from rules.permissions import can, scope_for
 from ui import filters, projector
 from ui.components import DOCX_MIME
-from ui.forms import EntryForm, caption_limit, localize, status_text
+from ui.forms import EntryForm, caption_limit, last_refusal, one_click, status_text
 from ui.i18n import pick, t
 from ui.session import actor
 
@@ -40,11 +39,7 @@ meeting_id = filters.selectbox(t("会议"), list(labels), "flt_meeting",
 
 def act(command, *args, **kwargs) -> None:
     """A one-click action: its refusal is shown at the top of the page in plain words."""
-    try:
-        command(user, *args, **kwargs)
-    except CommandError as exc:
-        st.session_state["agenda.error"] = exc.message
-    st.rerun()
+    one_click("agenda.error", command, *args, **kwargs)
 
 
 def document(build, *args, **kwargs) -> bytes:
@@ -52,9 +47,7 @@ def document(build, *args, **kwargs) -> bytes:
         return build(session, *args, **kwargs)
 
 
-error = st.session_state.pop("agenda.error", None)
-if error:
-    st.error(localize(error), icon=":material/error:")
+last_refusal("agenda.error")
 
 with read_session() as session:
     meeting = mq.get_meeting(session, meeting_id)
@@ -194,7 +187,7 @@ with tabs[t("议程")]:
                 st.caption(line)
             if not (may_review and editable):
                 continue
-            if item.late and user.role != "office" and item.status == "submitted":
+            if item.late and not can(user.role, "agenda.admit_late") and item.status == "submitted":
                 st.caption(t("逾期提交的议题由联席会议办公室决定是否列入。"))
                 continue
             cols = st.columns([1, 1, 1, 1.4, 1, 0.6, 0.6])
@@ -213,19 +206,19 @@ with tabs[t("议程")]:
                 at = ids.index(item.id)
                 if cols[5].button("↑", key=f"agenda.up.{item.id}", disabled=at == 0, help=t("上移")):
                     ids[at - 1], ids[at] = ids[at], ids[at - 1]
-                    act(mc.order_agenda, meeting.id, ids)
+                    act(mc.order_agenda, meeting.id, ids, expected_version=meeting.version)
                 if cols[6].button("↓", key=f"agenda.down.{item.id}", disabled=at == len(ids) - 1, help=t("下移")):
                     ids[at + 1], ids[at] = ids[at], ids[at + 1]
-                    act(mc.order_agenda, meeting.id, ids)
+                    act(mc.order_agenda, meeting.id, ids, expected_version=meeting.version)
 
     if may_review and editable:
         if st.button(t("审定并锁定议程"), type="primary", key="agenda.lock", icon=":material/lock:"):
-            act(mc.approve_agenda, meeting.id)
-    if user.role == "office" and meeting.status == "approved":
+            act(mc.approve_agenda, meeting.id, expected_version=meeting.version)
+    if can(user.role, "agenda.unlock") and meeting.status == "approved":
         with st.expander(t("解锁议程（须说明原因，将记入操作日志）")):
             reason = st.text_input(t("解锁原因"), key="agenda.unlock.reason")
             if st.button(t("解锁议程"), key="agenda.unlock"):
-                act(mc.unlock_agenda, meeting.id, reason=reason)
+                act(mc.unlock_agenda, meeting.id, reason=reason, expected_version=meeting.version)
     # The documents are built only when their button is pressed (deferred download data).
     a, b = st.columns(2)
     a.download_button(t("下载会议议程（Word）"), lambda mid=meeting.id: document(md.agenda_docx, mid),
@@ -251,5 +244,5 @@ if may_review and editable:
                 for line in evidence_lines(s.evidence)[1:]:
                     st.caption(line)
                 if st.button(t("加入议程"), key=f"sugg.add.{s.key}", icon=":material/playlist_add:"):
-                    act(mc.add_suggested_item, meeting.id, s.key, today=today)
+                    act(mc.add_suggested_item, meeting.id, s.key, expected_version=meeting.version, today=today)
 

@@ -10,7 +10,7 @@ from data_access.queries.agencies import agency_options
 from data_access.queries.forms import assistance_for_edit, assistance_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
-from ui.forms import EntryForm, agency_picker, caption_limit, status_text
+from ui.forms import EntryForm, agency_picker, caption_limit, record_actions, status_text
 from ui.i18n import pick, t
 from ui.session import actor
 
@@ -59,54 +59,38 @@ with answer_tab:
     everyone = scope_for(user.role, "assist.answer") == "any"
     with read_session() as session:
         rows = assistance_to_act_on(session, None if everyone else user.agency_id)
-    notice = EntryForm("assist_answer")
-    if not rows:
-        notice.start()
-        st.info(t("没有等待本单位答复的协作请求。"))
-    else:
-        labels = {r.id: f"{r.number} · {r.subject} · {r.from_agency} → {r.to_agency} · {t('期限')} {r.due_on}"
-                  for r in rows}
-        chosen = st.selectbox(t("选择协作请求"), list(labels), format_func=labels.get, key="assist_answer.pick")
+
+    def load(record_id):
         with read_session() as session:
-            record = assistance_for_edit(session, chosen)
-        form = EntryForm(f"assist_{record.id}", notice="assist_answer")
-        form.start()
-        version = form.shown_version(record.id, record.version)
-        with st.container(border=True):
-            st.markdown(f"**{record.number}** {record.subject}")
-            st.markdown(
-                f"{pick(lifecycle.ASSISTANCE_KIND_LABELS.get(record.kind, (record.kind,) * 2))} · "
-                f"{record.from_agency} → {record.to_agency} · {t('请求日期')} {record.requested_on} · "
-                f"{t('答复期限')} {record.due_on}" + (f"（{t('暂定')}）" if record.due_provisional else "")
-                + (f" · {t('已延期')}" if record.extended else "")
-            )
-            st.caption(t("表单版本 v{version}", version=version) + " · " + status_text("assistance", record.status))
-        action = st.radio(t("办理事项"), ["answer", "extend"], horizontal=True, key=form.key("action"),
-                          format_func=lambda a: t("书面答复") if a == "answer" else t("因技术鉴定延期"))
-        with st.form(f"assist_{record.id}_{action}", enter_to_submit=False):
-            form.slot("status")
-            if action == "answer":
-                answered_on = st.date_input(t("答复日期"), value=today, key=form.key("answered_on"))
-                form.slot("answered_on")
-                answer = st.text_area(t("答复内容"), key=form.key("answer"))
-                form.slot("answer")
+            return assistance_for_edit(session, record_id)
 
-                def save():
-                    return commands.answer_assistance(
-                        user, record.id, answered_on=answered_on, answer=answer, expected_version=version
-                    )
-            else:
-                reason = st.text_area(t("延期理由"), key=form.key("reason"))
-                form.slot("reason")
+    def details(record, version) -> None:
+        st.markdown(f"**{record.number}** {record.subject}")
+        st.markdown(
+            f"{pick(lifecycle.ASSISTANCE_KIND_LABELS.get(record.kind, (record.kind,) * 2))} · "
+            f"{record.from_agency} → {record.to_agency} · {t('请求日期')} {record.requested_on} · "
+            f"{t('答复期限')} {record.due_on}" + (f"（{t('暂定')}）" if record.due_provisional else "")
+            + (f" · {t('已延期')}" if record.extended else "")
+        )
+        st.caption(t("表单版本 v{version}", version=version) + " · " + status_text("assistance", record.status))
 
-                def save():
-                    return commands.extend_assistance(user, record.id, reason=reason, expected_version=version)
-            form.general_slot()
-            submitted = st.form_submit_button(t("保存"), type="primary")
-        form.stale_notice()
-        if submitted:
-            form.submit(
-                save,
-                lambda saved: t("协作请求 {number} 已保存：{status}。", number=saved.number,
+    def inputs(action, record, form, version):
+        if action == "answer":
+            answered_on = st.date_input(t("答复日期"), value=today, key=form.key("answered_on"))
+            form.slot("answered_on")
+            answer = st.text_area(t("答复内容"), key=form.key("answer"))
+            form.slot("answer")
+            return lambda: commands.answer_assistance(
+                user, record.id, answered_on=answered_on, answer=answer, expected_version=version)
+        reason = st.text_area(t("延期理由"), key=form.key("reason"))
+        form.slot("reason")
+        return lambda: commands.extend_assistance(user, record.id, reason=reason, expected_version=version)
+
+    record_actions(
+        name="assist_answer", prefix="assist", rows=rows,
+        label=lambda r: f"{r.number} · {r.subject} · {r.from_agency} → {r.to_agency} · {t('期限')} {r.due_on}",
+        pick_label="选择协作请求", empty="没有等待本单位答复的协作请求。", load=load, details=details,
+        actions={"answer": "书面答复", "extend": "因技术鉴定延期"}, inputs=inputs,
+        confirm=lambda saved: t("协作请求 {number} 已保存：{status}。", number=saved.number,
                                 status=status_text("assistance", saved.status)),
-            )
+    )

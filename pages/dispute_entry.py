@@ -11,7 +11,7 @@ from data_access.queries.agencies import agency_options
 from data_access.queries.forms import dispute_for_edit, disputes_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
-from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, status_text
+from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, record_actions, status_text
 from ui.i18n import pick, t
 from ui.session import actor
 
@@ -70,71 +70,56 @@ with open_tab:
     everyone = scope_for(user.role, "dispute.advance") == "any" or scope_for(user.role, "dispute.resolve") == "any"
     with read_session() as session:
         rows = disputes_to_act_on(session, None if everyone else user.agency_id)
-    if not rows:
-        EntryForm("dispute_open").start()
-        st.info(t("没有本单位参与的未解决争议。"))
-    else:
-        labels = {r.id: f"{r.number} · {r.subject} · {status_text('dispute', r.stage)}" for r in rows}
-        chosen = st.selectbox(t("选择争议"), list(labels), format_func=labels.get, key="dispute_open.pick")
+
+    def load(record_id):
         with read_session() as session:
-            record = dispute_for_edit(session, chosen)
-        form = EntryForm(f"dispute_{record.id}", notice="dispute_open")
-        form.start()
-        version = form.shown_version(record.id, record.version)
-        with st.container(border=True):
-            st.markdown(f"**{record.number}** {record.subject}")
-            st.markdown(
-                f"{t('争议各方')}：{'、'.join(name for _, name in record.parties)} · "
-                f"{t('当前阶段')}：{status_text('dispute', record.stage)}（{t('自')} {record.stage_since}）"
-            )
-            st.markdown(f"{t('先行处置单位')}：{record.interim_handler or '—'}"
-                        + (f" · {t('关联移送')} {record.referral_number}" if record.referral_number else ""))
-            for stage, entered_on, note, who in record.stages:
-                st.caption(f"{entered_on} · {status_text('dispute', stage)} · {who or ''} {note or ''}")
-            st.caption(t("表单版本 v{version}", version=version))
-        actions = {"advance": "进入下一阶段", "handler": "登记先行处置单位", "resolve": "结案"}
-        action = st.radio(t("办理事项"), list(actions), horizontal=True, key=form.key("action"),
-                          format_func=lambda a: t(actions[a]))
-        with st.form(f"dispute_{record.id}_{action}", enter_to_submit=False):
-            form.slot("stage")
-            if action == "advance":
-                following = [s for s in lifecycle.DISPUTE_STAGES if s in
-                             lifecycle.TRANSITIONS["dispute"].get(record.stage, ()) and s != "resolved"]
-                if following:
-                    st.markdown(t("下一阶段：{stage}", stage=status_text("dispute", following[0])))
-                on = st.date_input(t("进入新阶段日期"), value=today, key=form.key("advance.on"))
-                form.slot("on")
-                note = st.text_area(t("阶段说明（为什么进入下一阶段）"), key=form.key("advance.note"))
-                form.slot("note")
-                needs_meeting = st.checkbox(t("提请联席会议研究"), value=record.needs_meeting,
-                                            key=form.key("advance.needs_meeting"))
+            return dispute_for_edit(session, record_id)
 
-                def save():
-                    return commands.advance_dispute(user, record.id, on=on, note=note, needs_meeting=needs_meeting,
+    def details(record, version) -> None:
+        st.markdown(f"**{record.number}** {record.subject}")
+        st.markdown(
+            f"{t('争议各方')}：{'、'.join(name for _, name in record.parties)} · "
+            f"{t('当前阶段')}：{status_text('dispute', record.stage)}（{t('自')} {record.stage_since}）"
+        )
+        st.markdown(f"{t('先行处置单位')}：{record.interim_handler or '—'}"
+                    + (f" · {t('关联移送')} {record.referral_number}" if record.referral_number else ""))
+        for stage, entered_on, note, who in record.stages:
+            st.caption(f"{entered_on} · {status_text('dispute', stage)} · {who or ''} {note or ''}")
+        st.caption(t("表单版本 v{version}", version=version))
+
+    def inputs(action, record, form, version):
+        if action == "advance":
+            following = [s for s in lifecycle.DISPUTE_STAGES if s in
+                         lifecycle.TRANSITIONS["dispute"].get(record.stage, ()) and s != "resolved"]
+            if following:
+                st.markdown(t("下一阶段：{stage}", stage=status_text("dispute", following[0])))
+            on = st.date_input(t("进入新阶段日期"), value=today, key=form.key("advance.on"))
+            form.slot("on")
+            note = st.text_area(t("阶段说明（为什么进入下一阶段）"), key=form.key("advance.note"))
+            form.slot("note")
+            needs_meeting = st.checkbox(t("提请联席会议研究"), value=record.needs_meeting,
+                                        key=form.key("advance.needs_meeting"))
+            return lambda: commands.advance_dispute(user, record.id, on=on, note=note, needs_meeting=needs_meeting,
                                                     expected_version=version)
-            elif action == "handler":
-                handler_id = agency_picker(form, "interim_handler_id", "先行处置单位", agencies,
-                                           default=record.interim_handler_id)
-
-                def save():
-                    return commands.record_interim_handler(user, record.id, agency_id=handler_id,
+        if action == "handler":
+            handler_id = agency_picker(form, "interim_handler_id", "先行处置单位", agencies,
+                                       default=record.interim_handler_id)
+            return lambda: commands.record_interim_handler(user, record.id, agency_id=handler_id,
                                                            expected_version=version)
-            else:
-                resolved_on = st.date_input(t("解决日期"), value=today, key=form.key("resolve.resolved_on"))
-                form.slot("resolved_on")
-                outcome = st.text_area(t("处理结果"), key=form.key("resolve.outcome"))
-                form.slot("outcome")
-                responsible = agency_picker(form, "responsible_agency_id", "确定的责任单位", agencies)
+        resolved_on = st.date_input(t("解决日期"), value=today, key=form.key("resolve.resolved_on"))
+        form.slot("resolved_on")
+        outcome = st.text_area(t("处理结果"), key=form.key("resolve.outcome"))
+        form.slot("outcome")
+        responsible = agency_picker(form, "responsible_agency_id", "确定的责任单位", agencies)
+        return lambda: commands.resolve_dispute(user, record.id, resolved_on=resolved_on, outcome=outcome,
+                                                responsible_agency_id=responsible, expected_version=version)
 
-                def save():
-                    return commands.resolve_dispute(user, record.id, resolved_on=resolved_on, outcome=outcome,
-                                                    responsible_agency_id=responsible, expected_version=version)
-            form.general_slot()
-            submitted = st.form_submit_button(t("保存"), type="primary")
-        form.stale_notice()
-        if submitted:
-            form.submit(
-                save,
-                lambda saved: t("职责争议 {number} 已保存：{stage}。", number=saved.number,
+    record_actions(
+        name="dispute_open", prefix="dispute", rows=rows,
+        label=lambda r: f"{r.number} · {r.subject} · {status_text('dispute', r.stage)}",
+        pick_label="选择争议", empty="没有本单位参与的未解决争议。", load=load, details=details,
+        actions={"advance": "进入下一阶段", "handler": "登记先行处置单位", "resolve": "结案"}, inputs=inputs,
+        status_field="stage",
+        confirm=lambda saved: t("职责争议 {number} 已保存：{stage}。", number=saved.number,
                                 stage=status_text("dispute", saved.status)),
-            )
+    )

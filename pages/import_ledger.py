@@ -11,8 +11,8 @@ from data_access.db import read_session
 from data_access.queries.forms import ledger_preview
 from rules import lifecycle
 from rules.permissions import can
-from ui.forms import localize, status_text
-from ui.i18n import pick, t
+from ui.forms import status_text
+from ui.i18n import pick, say, t
 from ui.session import actor
 
 KINDS = {"referrals": "移送台账", "agencies": "成员单位"}
@@ -26,7 +26,7 @@ if not can(user.role, "import.ledger"):
 
 done = st.session_state.get("import_ledger.done")
 if done:
-    st.success(localize(done), icon=":material/check_circle:")
+    st.success(say(done), icon=":material/check_circle:")
 
 kind = st.radio(t("台账类型"), list(KINDS), format_func=lambda k: t(KINDS[k]), horizontal=True,
                 key="import_ledger.kind")
@@ -51,7 +51,7 @@ st.session_state.pop("import_ledger.done", None)
 try:
     rows = importing.read_table(upload.getvalue(), upload.name)
 except importing.LedgerError as exc:
-    st.error(localize(exc.message), icon=":material/error:")
+    st.error(say(exc.message), icon=":material/error:")
     st.stop()
 
 if rows.sheet_name and len(rows.sheet_names) > 1:
@@ -67,7 +67,7 @@ b.metric(t("将新增"), clean.to_create)
 c.metric(t("将更新"), clean.to_update)
 d.metric(t("有错误的行"), len(bad_lines))
 for warning in clean.warnings:
-    st.warning(f"{t('第{line}行', line=warning.line)} {warning.column}：{localize(warning.message)}")
+    st.warning(f"{t('第{line}行', line=warning.line)} {warning.column}：{say(warning.message)}")
 
 if errors:
     st.error(
@@ -80,7 +80,7 @@ if errors:
             {
                 t("行号"): [e.line for e in errors],
                 t("列"): [e.column for e in errors],
-                t("问题"): [localize(e.message) for e in errors],
+                t("问题"): [say(e.message) for e in errors],
             }
         ),
         hide_index=True,
@@ -117,18 +117,18 @@ if st.button(t("全部导入（{n} 行）", n=len(clean)), type="primary", icon=
     bar = st.progress(0.0, text=t("正在导入…"))
 
     def progress(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=localize(message))
+        bar.progress(min(max(fraction, 0.0), 1.0), text=say(message))
 
     try:
         result = import_ledger(user, kind, rows, filename=upload.name, progress=progress)
     except importing.ImportRefused as exc:
         bar.empty()
-        st.error(localize(exc.message), icon=":material/error:")
+        st.error(say(exc.message), icon=":material/error:")
         for error in exc.errors:
-            st.markdown(f"- {t('第{line}行', line=error.line)} {error.column}：{localize(error.message)}")
+            st.markdown(f"- {t('第{line}行', line=error.line)} {error.column}：{say(error.message)}")
     except CommandError as exc:
         bar.empty()
-        st.error(localize(exc.message), icon=":material/error:")
+        st.error(say(exc.message), icon=":material/error:")
     else:
         st.session_state["import_ledger.done"] = result.summary()
         st.session_state["import_ledger.round"] = round_no + 1

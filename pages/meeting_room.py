@@ -16,7 +16,7 @@ from rules import lifecycle
 from rules.meetings import countdown
 from ui import filters, projector
 from ui.components import DOCX_MIME
-from ui.forms import EntryForm, localize, status_text
+from ui.forms import EntryForm, last_refusal, one_click, status_text
 from ui.i18n import pick, t
 from ui.session import require
 
@@ -37,11 +37,7 @@ meeting_id = filters.selectbox(t("会议"), list(labels), "flt_meeting", default
 
 def act(command, *args, **kwargs) -> None:
     """Run a one-click command; show its refusal in plain words, else redraw the page."""
-    try:
-        command(user, *args, **kwargs)
-    except CommandError as exc:
-        st.session_state["room.error"] = exc.message
-    st.rerun()
+    one_click("room.error", command, *args, **kwargs)
 
 
 def minutes_bytes(meeting_id: int) -> bytes:
@@ -50,9 +46,7 @@ def minutes_bytes(meeting_id: int) -> bytes:
         return md.minutes_docx(session, meeting_id, today=today)
 
 
-error = st.session_state.pop("room.error", None)
-if error:
-    st.error(localize(error), icon=":material/error:")
+last_refusal("room.error")
 
 with read_session() as session:
     meeting = mq.get_meeting(session, meeting_id)
@@ -68,11 +62,11 @@ top[1].link_button(t("打开投影窗口"), f"projector?meeting={meeting.id}", i
                    width="stretch")
 if meeting.status == "approved":
     if top[2].button(t("开始会议"), type="primary", icon=":material/play_arrow:", width="stretch"):
-        act(mc.start_session, meeting.id, now=projector.now())
+        act(mc.start_session, meeting.id, expected_version=meeting.version, now=projector.now())
 elif meeting.status == "in_session":
     if top[2].button(t("结束讨论，投影会议小结"), icon=":material/summarize:", width="stretch",
                      disabled=meeting.current_item_id is None):
-        act(mc.stop_session, meeting.id, now=projector.now())
+        act(mc.stop_session, meeting.id, expected_version=meeting.version, now=projector.now())
 
 agenda_tab, attendance_tab, close_tab = st.tabs([t("议题与议定事项"), t("出席登记"), t("结束与纪要")])
 
@@ -88,14 +82,14 @@ with agenda_tab:
             if st.button(label, key=f"room.item.{item.id}", type="primary" if is_current else "secondary",
                          icon=":material/slideshow:" if is_current else None, disabled=not running,
                          width="stretch"):
-                act(mc.select_item, meeting.id, item.id, now=projector.now())
+                act(mc.select_item, meeting.id, item.id, expected_version=meeting.version, now=projector.now())
         if not items:
             st.info(t("议程中没有审定的议题。"))
         if running and items:
             ids = [i.id for i in items]
             at = ids.index(meeting.current_item_id) if meeting.current_item_id in ids else -1
             if at + 1 < len(ids) and st.button(t("下一议题"), key="room.next", icon=":material/skip_next:"):
-                act(mc.select_item, meeting.id, ids[at + 1], now=projector.now())
+                act(mc.select_item, meeting.id, ids[at + 1], expected_version=meeting.version, now=projector.now())
 
         @st.fragment(run_every=2)
         def clock() -> None:
@@ -185,9 +179,10 @@ with attendance_tab:
             save_attendance = st.form_submit_button(t("保存出席情况"), type="primary")
         if save_attendance:
             try:
-                saved = mc.record_attendance(user, meeting.id, chosen, observers=seen)
+                saved = mc.record_attendance(user, meeting.id, chosen, observers=seen,
+                                             expected_version=meeting.version)
             except CommandError as exc:
-                st.session_state["room.error"] = exc.message
+                st.session_state["room.error"] = exc
             else:
                 st.session_state["room.notice"] = t("已登记 {n} 个单位的出席情况。", n=saved.recorded)
             st.rerun()
@@ -205,7 +200,7 @@ with close_tab:
         st.caption(t("结束会议前请确认出席情况已登记、议定事项已记录完整。"))
         sure = st.checkbox(t("确认结束会议"), key="room.close.sure")
         if st.button(t("结束会议"), type="primary", disabled=not sure, icon=":material/stop_circle:"):
-            act(mc.close_meeting, meeting.id)
+            act(mc.close_meeting, meeting.id, expected_version=meeting.version)
     elif meeting.status == "closed":
         st.success(t("会议已结束，共形成议定事项 {n} 项。", n=len(decided)))
     else:

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from data_access.commands import meetings as mc
-from data_access.commands.base import CommandError
 from data_access.db import read_session
 from data_access.documents import meeting_docs as md
 from data_access.queries import meetings as mq
@@ -16,7 +15,7 @@ from data_access.queries.agencies import agency_options
 from rules.permissions import can
 from ui import filters, projector
 from ui.components import DOCX_MIME
-from ui.forms import EntryForm, caption_limit, localize, status_text
+from ui.forms import EntryForm, caption_limit, last_refusal, one_click, status_text
 from ui.i18n import t
 from ui.session import actor
 
@@ -46,9 +45,7 @@ def start_time_text(value: time | None) -> str | None:
     return value.strftime("%H:%M") if value else None
 
 
-error = st.session_state.pop("meetings.error", None)
-if error:
-    st.error(localize(error), icon=":material/error:")
+last_refusal("meetings.error")
 
 with read_session() as session:
     rows = mq.list_meetings(session)
@@ -159,11 +156,7 @@ with st.container(border=True):
         st.caption(t("列席人员：") + "、".join(f"{o.name}（{o.capacity or ''}）" for o in observers))
 
     def act(command, *args, **kwargs) -> None:
-        try:
-            command(user, *args, **kwargs)
-        except CommandError as exc:
-            st.session_state["meetings.error"] = exc.message
-        st.rerun()
+        one_click("meetings.error", command, *args, **kwargs)
 
     if may_schedule:
         a, b = st.columns(2)

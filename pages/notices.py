@@ -10,8 +10,7 @@ from data_access.commands.base import CommandError
 from rules.lights import LIGHT_LABELS
 from rules.reminders import KIND_LABELS
 from ui import session
-from ui.forms import localize
-from ui.i18n import pick, t
+from ui.i18n import pick, say, t
 from ui.notices import notices
 
 actor = session.require("notice.seen")
@@ -55,7 +54,7 @@ if new and st.button(t("全部标为已读"), icon=":material/done_all:", key="n
     try:
         notify_commands.mark_notices_seen(actor, on=today)
     except CommandError as exc:
-        st.error(localize(exc.message))
+        st.error(say(exc.message))
     else:
         st.rerun()
 

@@ -11,7 +11,7 @@ from data_access.queries.agencies import agency_options
 from data_access.queries.forms import operation_for_edit, operations_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
-from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, status_text
+from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, record_actions, status_text
 from ui.i18n import pick, t
 from ui.session import actor
 
@@ -70,62 +70,48 @@ with open_tab:
     everyone = scope_for(user.role, "operation.decide") == "any" or scope_for(user.role, "operation.create") == "any"
     with read_session() as session:
         rows = operations_to_act_on(session, None if everyone else user.agency_id)
-    if not rows:
-        EntryForm("operation_open").start()
-        st.info(t("没有待审批或正在实施的联合执法行动。"))
-    else:
-        labels = {r.id: f"{r.number} · {r.title} · {status_text('joint_operation', r.status)}" for r in rows}
-        chosen = st.selectbox(t("选择行动"), list(labels), format_func=labels.get, key="operation_open.pick")
+
+    def load(record_id):
         with read_session() as session:
-            record = operation_for_edit(session, chosen)
-        form = EntryForm(f"operation_{record.id}", notice="operation_open")
-        form.start()
-        version = form.shown_version(record.id, record.version)
-        with st.container(border=True):
-            st.markdown(f"**{record.number}** {record.title}")
-            st.markdown(
-                f"{pick(lifecycle.JOINT_OP_MECHANISMS.get(record.mechanism, (record.mechanism,) * 2))} · "
-                f"{t('牵头单位')}：{record.lead_agency} · {t('参与单位')}：{'、'.join(record.participants) or '—'}"
-            )
-            st.markdown(
-                f"{t('申请日期')} {record.applied_on or '—'} · {t('审批期限')} {record.decision_due_on or '—'} · "
-                f"{t('开始日期')} {record.start_on} · {status_text('joint_operation', record.status)}"
-            )
-            st.caption(t("表单版本 v{version}", version=version))
-        actions = {"decide": "审批", "in_progress": "开始实施", "finished": "结束并登记成效"}
-        default = "decide" if record.status == "applied" else ("finished" if record.status == "in_progress"
-                                                               else "in_progress")
-        action = st.radio(t("办理事项"), list(actions), index=list(actions).index(default), horizontal=True,
-                          key=form.key("action"), format_func=lambda a: t(actions[a]))
-        with st.form(f"operation_{record.id}_{action}", enter_to_submit=False):
-            form.slot("status")
-            if action == "decide":
-                approve = st.radio(t("审批结果"), [True, False], horizontal=True, key=form.key("decide.approve"),
-                                   format_func=lambda ok: t("批准") if ok else t("不予批准"))
-                form.slot("approve")
-                decided_on = st.date_input(t("审批日期"), value=today, key=form.key("decide.decided_on"))
-                form.slot("decided_on")
+            return operation_for_edit(session, record_id)
 
-                def save():
-                    return commands.decide_operation(user, record.id, approve=approve, decided_on=decided_on,
+    def details(record, version) -> None:
+        st.markdown(f"**{record.number}** {record.title}")
+        st.markdown(
+            f"{pick(lifecycle.JOINT_OP_MECHANISMS.get(record.mechanism, (record.mechanism,) * 2))} · "
+            f"{t('牵头单位')}：{record.lead_agency} · {t('参与单位')}：{'、'.join(record.participants) or '—'}"
+        )
+        st.markdown(
+            f"{t('申请日期')} {record.applied_on or '—'} · {t('审批期限')} {record.decision_due_on or '—'} · "
+            f"{t('开始日期')} {record.start_on} · {status_text('joint_operation', record.status)}"
+        )
+        st.caption(t("表单版本 v{version}", version=version))
+
+    def inputs(action, record, form, version):
+        if action == "decide":
+            approve = st.radio(t("审批结果"), [True, False], horizontal=True, key=form.key("decide.approve"),
+                               format_func=lambda ok: t("批准") if ok else t("不予批准"))
+            form.slot("approve")
+            decided_on = st.date_input(t("审批日期"), value=today, key=form.key("decide.decided_on"))
+            form.slot("decided_on")
+            return lambda: commands.decide_operation(user, record.id, approve=approve, decided_on=decided_on,
                                                      expected_version=version)
-            else:
-                on = st.date_input(t("日期"), value=today, key=form.key(f"{action}.on"))
-                form.slot("on")
-                outcome = None
-                if action == "finished":
-                    outcome = st.text_area(t("行动成效"), key=form.key("finished.outcome"))
-                    form.slot("outcome")
+        on = st.date_input(t("日期"), value=today, key=form.key(f"{action}.on"))
+        form.slot("on")
+        outcome = None
+        if action == "finished":
+            outcome = st.text_area(t("行动成效"), key=form.key("finished.outcome"))
+            form.slot("outcome")
+        return lambda: commands.advance_operation(user, record.id, status=action, on=on, outcome=outcome,
+                                                  expected_version=version)
 
-                def save():
-                    return commands.advance_operation(user, record.id, status=action, on=on, outcome=outcome,
-                                                      expected_version=version)
-            form.general_slot()
-            submitted = st.form_submit_button(t("保存"), type="primary")
-        form.stale_notice()
-        if submitted:
-            form.submit(
-                save,
-                lambda saved: t("联合执法行动 {number} 已保存：{status}。", number=saved.number,
+    record_actions(
+        name="operation_open", prefix="operation", rows=rows,
+        label=lambda r: f"{r.number} · {r.title} · {status_text('joint_operation', r.status)}",
+        pick_label="选择行动", empty="没有待审批或正在实施的联合执法行动。", load=load, details=details,
+        actions={"decide": "审批", "in_progress": "开始实施", "finished": "结束并登记成效"}, inputs=inputs,
+        default_action=lambda r: ("decide" if r.status == "applied"
+                                  else "finished" if r.status == "in_progress" else "in_progress"),
+        confirm=lambda saved: t("联合执法行动 {number} 已保存：{status}。", number=saved.number,
                                 status=status_text("joint_operation", saved.status)),
-            )
+    )

@@ -12,7 +12,7 @@ from data_access.queries.agencies import agency_options
 from data_access.queries.forms import referral_for_edit, referrals_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
-from ui.forms import EntryForm, caption_limit, referral_inputs, status_text
+from ui.forms import caption_limit, record_actions, referral_inputs, status_text
 from ui.i18n import pick, t
 from ui.session import actor
 
@@ -38,21 +38,14 @@ today = date.today()
 search = st.text_input(t("按编号或案件名称查找"), key="referral_actions.search")
 with read_session() as session:
     rows = referrals_to_act_on(session, None if everyone else user.agency_id, search=search or None)
-if not rows:
-    EntryForm("referral_actions").start()
-    st.info(t("没有等待本单位办理的移送案件。"))
-    st.stop()
 
-labels = {r.id: f"{r.number} · {r.title} · {status_text('referral', r.status)}" for r in rows}
-chosen = st.selectbox(t("选择移送案件"), list(labels), format_func=labels.get, key="referral_actions.pick")
-with read_session() as session:
-    record = referral_for_edit(session, chosen)
 
-form = EntryForm(f"referral_{record.id}", notice="referral_actions")
-form.start()
-version = form.shown_version(record.id, record.version)
+def load(record_id):
+    with read_session() as session:
+        return referral_for_edit(session, record_id)
 
-with st.container(border=True):
+
+def details(record, version) -> None:
     st.subheader(f"{record.number} {record.title}")
     a, b, c = st.columns(3)
     a.markdown(f"**{t('状态')}**：{status_text('referral', record.status)}")
@@ -79,27 +72,15 @@ with st.container(border=True):
                        + (f" · {note}" if note else ""))
     if version != record.version:
         st.warning(t("此案件在您打开后已被他人修改，保存将被拒绝；请点“重新载入最新内容”。"))
-
-allowed = lifecycle.allowed_next("referral", record.status)
-st.caption(
-    t("当前状态可以：{steps}", steps="、".join(status_text("referral", s) for s in allowed))
-    if allowed else t("该案件已办结，不能再变更。")
-)
-action = st.radio(
-    t("办理事项"), list(ACTIONS), index=list(ACTIONS).index(NEXT_STEP.get(record.status, "close")),
-    format_func=lambda a: t(ACTIONS[a]), horizontal=True, key=form.key("action"),
-)
-
-
-def confirm(saved) -> str:
-    return t(
-        "移送案件 {number} 已保存：{status}（版本 v{version}）。",
-        number=saved.number, status=status_text("referral", saved.status), version=saved.version,
+    allowed = lifecycle.allowed_next("referral", record.status)
+    st.caption(
+        t("当前状态可以：{steps}", steps="、".join(status_text("referral", s) for s in allowed))
+        if allowed else t("该案件已办结，不能再变更。")
     )
 
 
-with st.form(f"referral_action_{record.id}_{action}", enter_to_submit=False):
-    form.slot("status")
+def inputs(action, record, form, version):
+    """The fields of the chosen step; returns its save."""
     if action == "acknowledge":
         outcomes = list(lifecycle.ACK_OUTCOME_LABELS)
         outcome = st.radio(t("受理结果"), outcomes, format_func=lambda o: pick(lifecycle.ACK_OUTCOME_LABELS[o]),
@@ -109,30 +90,23 @@ with st.form(f"referral_action_{record.id}_{action}", enter_to_submit=False):
         form.slot("ack_on")
         reason = st.text_area(t("理由（不予受理或退回时必填）"), key=form.key("ack.reason"))
         form.slot("reason")
-
-        def save():
-            return commands.acknowledge_referral(
-                user, record.id, outcome=outcome, ack_on=ack_on, reason=reason, expected_version=version
-            )
-    elif action == "report":
+        return lambda: commands.acknowledge_referral(
+            user, record.id, outcome=outcome, ack_on=ack_on, reason=reason, expected_version=version)
+    if action == "report":
         result_on = st.date_input(t("结果反馈日期"), value=today, key=form.key("report.result_on"))
         form.slot("result_on")
         summary = st.text_area(t("办理结果"), key=form.key("report.summary"))
         form.slot("summary")
-
-        def save():
-            return commands.report_result(
-                user, record.id, result_on=result_on, summary=summary, expected_version=version
-            )
-    elif action == "close":
+        return lambda: commands.report_result(
+            user, record.id, result_on=result_on, summary=summary, expected_version=version)
+    if action == "close":
         closed_on = st.date_input(t("办结日期"), value=today, key=form.key("close.closed_on"))
         form.slot("closed_on")
         note = st.text_area(t("备注"), key=form.key("close.note"))
         form.slot("note")
-
-        def save():
-            return commands.close_referral(user, record.id, closed_on=closed_on, note=note, expected_version=version)
-    elif action == "send":
+        return lambda: commands.close_referral(user, record.id, closed_on=closed_on, note=note,
+                                               expected_version=version)
+    if action == "send":
         sent_on = st.date_input(t("移送日期"), value=today, key=form.key("send.sent_on"))
         form.slot("sent_on")
         sent_time = st.time_input(t("移送时间（紧急案件填写）"), value=None, key=form.key("send.sent_time"))
@@ -140,27 +114,27 @@ with st.form(f"referral_action_{record.id}_{action}", enter_to_submit=False):
         approved_by = st.text_input(t("审批负责人"), value=record.approved_by or "", key=form.key("send.approved_by"))
         form.slot("approved_by")
         form.slot("materials")
+        return lambda: commands.send_referral(
+            user, record.id, sent_on=sent_on, sent_time=sent_time, approved_by=approved_by,
+            expected_version=version)
+    with read_session() as session:
+        agencies = agency_options(session, include_inactive=True)
+    values = referral_inputs(form, agencies, today=today, sender=record.from_agency_id, sender_locked=True,
+                             record=record)
+    values.pop("from_agency_id", None)
+    values["note"] = st.text_area(t("修改说明"), key=form.key("note"))
+    caption_limit(2000)
+    form.slot("note")
+    return lambda: commands.revise_referral(user, record.id, expected_version=version, **values)
 
-        def save():
-            return commands.send_referral(
-                user, record.id, sent_on=sent_on, sent_time=sent_time, approved_by=approved_by,
-                expected_version=version,
-            )
-    else:
-        with read_session() as session:
-            agencies = agency_options(session, include_inactive=True)
-        values = referral_inputs(form, agencies, today=today, sender=record.from_agency_id, sender_locked=True,
-                                 record=record)
-        values.pop("from_agency_id", None)
-        values["note"] = st.text_area(t("修改说明"), key=form.key("note"))
-        caption_limit(2000)
-        form.slot("note")
 
-        def save():
-            return commands.revise_referral(user, record.id, expected_version=version, **values)
-    form.general_slot()
-    submitted = st.form_submit_button(t("保存"), type="primary", icon=":material/save:")
-form.stale_notice()
-
-if submitted:
-    form.submit(save, confirm)
+record_actions(
+    name="referral_actions", prefix="referral", rows=rows,
+    label=lambda r: f"{r.number} · {r.title} · {status_text('referral', r.status)}",
+    pick_label="选择移送案件", empty="没有等待本单位办理的移送案件。", load=load, details=details,
+    actions=ACTIONS, inputs=inputs, default_action=lambda r: NEXT_STEP.get(r.status, "close"),
+    confirm=lambda saved: t(
+        "移送案件 {number} 已保存：{status}（版本 v{version}）。",
+        number=saved.number, status=status_text("referral", saved.status), version=saved.version,
+    ),
+)

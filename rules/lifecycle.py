@@ -64,7 +64,13 @@ __all__ = [
 
 
 class TransitionError(ValueError):
-    """A status change the rules do not allow; the message is plain Chinese + English."""
+    """A status change the rules do not allow, in plain words: ``zh`` and ``en``
+    (``str()`` gives both)."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
 
 
 # --------------------------------------------------------------------------- statuses
@@ -261,8 +267,8 @@ def _kind_table(kind: str) -> dict[str, tuple[str, ...]]:
         return TRANSITIONS[kind]
     except KeyError:
         raise TransitionError(
-            f"未知的记录类型“{kind}”。 / Unknown kind of record {kind!r}; "
-            f"expected one of {', '.join(TRANSITIONS)}."
+            f"未知的记录类型“{kind}”。",
+            f"Unknown kind of record {kind!r}; expected one of {', '.join(TRANSITIONS)}."
         ) from None
 
 
@@ -276,7 +282,7 @@ def _check_status(kind: str, status: str) -> None:
     if status not in STATUS_LABELS[kind]:
         zh_kind, en_kind = KINDS[kind]
         raise TransitionError(
-            f"{zh_kind}没有“{status}”这个状态。可用状态：{_names(kind, tuple(STATUS_LABELS[kind]), 0)}。 / "
+            f"{zh_kind}没有“{status}”这个状态。可用状态：{_names(kind, tuple(STATUS_LABELS[kind]), 0)}。",
             f"A {en_kind} has no status {status!r}. Statuses: "
             f"{', '.join(STATUS_LABELS[kind])}."
         )
@@ -307,7 +313,7 @@ def check_transition(kind: str, current: str, target: str) -> None:
         zh_tail = "该状态已是最终状态，不能再变更。"
         en_tail = "That is a final status; it cannot change any more."
     raise TransitionError(
-        f"{zh_kind}不能从“{cur_zh}”改为“{tgt_zh}”。{zh_tail} / "
+        f"{zh_kind}不能从“{cur_zh}”改为“{tgt_zh}”。{zh_tail}",
         f"A {en_kind} cannot go from “{cur_en}” to “{tgt_en}”. {en_tail}"
     )
 
@@ -323,7 +329,7 @@ def check_initial(kind: str, status: str, mechanism: str | None = None) -> None:
     if kind == "joint_operation":
         if mechanism not in JOINT_OP_INITIAL:
             raise TransitionError(
-                f"请选择启动方式（常规启动/专项启动/应急启动）。 / "
+                "请选择启动方式（常规启动/专项启动/应急启动）。",
                 f"Choose how the operation is started (routine, special or emergency); got {mechanism!r}."
             )
         starts = JOINT_OP_INITIAL[mechanism]
@@ -332,7 +338,7 @@ def check_initial(kind: str, status: str, mechanism: str | None = None) -> None:
     if status not in starts:
         raise TransitionError(
             f"新{zh_kind}不能以“{STATUS_LABELS[kind][status][0]}”状态创建，"
-            f"只能是：{_names(kind, starts, 0)}。 / "
+            f"只能是：{_names(kind, starts, 0)}。",
             f"A new {en_kind} cannot start as “{STATUS_LABELS[kind][status][1]}”; "
             f"it can start as: {_names(kind, starts, 1)}."
         )

@@ -49,6 +49,8 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "meeting.schedule": ("安排会议", "Schedule a meeting", {"office": ANY, "chair": ANY}),
     "agenda.submit": ("提交议题", "Submit an agenda item", {"office": ANY, "chair": ANY, "head": OWN, "clerk": OWN}),
     "agenda.review": ("审定议题", "Approve, defer or decline items", {"office": ANY, "chair": ANY}),
+    "agenda.admit_late": ("决定逾期议题是否列入", "Decide on a late agenda item", {"office": ANY}),
+    "agenda.unlock": ("解锁已审定的议程", "Unlock an approved agenda", {"office": ANY}),
     "meeting.run": ("主持会议", "Run the meeting", {"office": ANY, "chair": ANY}),
     "attendance.record": ("登记出席", "Record attendance", {"office": ANY, "chair": ANY}),
     "decision.record": ("记录议定事项", "Record a decision", {"office": ANY, "chair": ANY}),
@@ -107,7 +109,12 @@ READS: dict[str, tuple[str, str, dict[str, str]]] = {
 
 
 class PermissionDenied(PermissionError):
-    """Raised with a message in plain words, Chinese then English."""
+    """Raised with a message in plain words: ``zh`` and ``en``; ``str()`` gives both."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
 
 
 def scope_for(role: str, action: str) -> str | None:
@@ -170,10 +177,10 @@ def authorize(role: str, own_agency_id: int | None, action: str, agencies: Itera
     zh, en, _ = MATRIX[action]
     scope = scope_for(role, action)
     if scope is None:
-        raise PermissionDenied(f"您的角色无权{zh}。 / Your role may not: {en.lower()}.")
+        raise PermissionDenied(f"您的角色无权{zh}。", f"Your role may not: {en.lower()}.")
     if scope == OWN:
         concerned = {a for a in agencies if a is not None}
         if own_agency_id is None or own_agency_id not in concerned:
             raise PermissionDenied(
-                f"只能为本单位{zh}。 / You may only do this for your own agency: {en.lower()}."
+                f"只能为本单位{zh}。", f"You may only do this for your own agency: {en.lower()}."
             )

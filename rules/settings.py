@@ -192,6 +192,14 @@ def _valid(name: str, value: object) -> int | str:
     return _positive_int(name, value)
 
 
+class SettingError(ValueError):
+    """A value a setting cannot take; ``zh`` and ``en`` say why (``str()`` gives both)."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
+
+
 def _positive_int(name: str, value: object) -> int:
     """``value`` as a positive int, or ``ValueError`` naming the field in both languages."""
     zh, en = FIELD_LABELS.get(name, (name, name))
@@ -205,8 +213,8 @@ def _positive_int(name: str, value: object) -> int:
         if text.isascii() and text.isdigit():
             number = int(text)
     if number is None or number <= 0:
-        raise ValueError(
-            f"“{zh}”必须是正整数，收到的是“{value}”。 / "
-            f"“{en}” ({name}) must be a positive whole number; got {value!r}."
+        raise SettingError(
+            f"“{zh}”必须是正整数，收到的是“{value}”。",
+            f"“{en}” ({name}) must be a positive whole number; got {value!r}.",
         )
     return number

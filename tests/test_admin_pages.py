@@ -113,7 +113,7 @@ def test_logout_shows_the_login_form_and_signs_out_everywhere(world):
 def test_deactivation_ends_an_open_session_at_the_next_click(world):
     at = sign_in(app(), "head_b")
     with write_session() as s:
-        users.deactivate_user(s, world.users["admin"], world.users["head_b"].user_id)
+        users.deactivate_user(world.users["admin"], world.users["head_b"].user_id, uow=s)
     at.run()
     assert "actor" not in at.session_state
     assert "已退出登录" in texts(at)
@@ -122,8 +122,8 @@ def test_deactivation_ends_an_open_session_at_the_next_click(world):
 def test_role_change_applies_at_the_next_click(world):
     at = sign_in(app(), "clerk_a")
     with write_session() as s:
-        users.change_role(s, world.users["admin"], world.users["clerk_a"].user_id, role="head",
-                          agency_id=world.agencies["town_a"])
+        users.change_role(world.users["admin"], world.users["clerk_a"].user_id, role="head",
+                          agency_id=world.agencies["town_a"], uow=s)
     at.run()
     assert at.session_state["actor"].role == "head"
 
@@ -179,7 +179,7 @@ def test_admin_pages_render_for_the_office_and_refuse_a_head(world, path):
 
 def test_chair_reads_the_audit_trail_but_not_the_admin_pages(world):
     with write_session() as s:
-        users.reset_password(s, world.users["admin"], world.users["viewer"].user_id, "another-pass")
+        users.reset_password(world.users["admin"], world.users["viewer"].user_id, "another-pass", uow=s)
     at = page("pages/audit_log.py", world.users["chair"])
     table = at.dataframe[0].value
     assert "重置密码" in set(table["操作"])

@@ -94,7 +94,7 @@ def test_deactivated_user_cannot_sign_in_nor_use_a_live_cookie(world):
     with read_session() as s:
         assert users.signed_in_user(s, username="head_b", since=issued) is not None
     with write_session() as s:
-        users.deactivate_user(s, world.users["admin"], world.users["head_b"].user_id)
+        users.deactivate_user(world.users["admin"], world.users["head_b"].user_id, uow=s)
     refused = login("head_b", PASSWORD)
     assert refused.reason == "inactive" and "停用" in refused.message
     with read_session() as s:
@@ -106,7 +106,7 @@ def test_logout_refuses_cookies_issued_before_it_but_not_after(world):
     chair = world.users["chair"]
     before = datetime.now() - timedelta(seconds=1)
     with write_session() as s:
-        users.record_logout(s, chair)
+        users.record_logout(chair, uow=s)
     with read_session() as s:
         assert users.signed_in_user(s, username="chair", since=before) is None
         assert users.signed_in_user(s, username="chair", since=datetime.now()) is not None
@@ -116,14 +116,14 @@ def test_logout_refuses_cookies_issued_before_it_but_not_after(world):
 def test_password_reset_signs_out_and_only_the_new_password_works(world):
     issued = datetime.now() - timedelta(seconds=1)
     with write_session() as s:
-        users.reset_password(s, world.users["admin"], world.users["viewer"].user_id, "brand-new-pass")
+        users.reset_password(world.users["admin"], world.users["viewer"].user_id, "brand-new-pass", uow=s)
     assert login("viewer", PASSWORD).actor is None
     assert login("viewer", "brand-new-pass").actor == world.users["viewer"]
     with read_session() as s:
         assert users.signed_in_user(s, username="viewer", since=issued) is None
     with pytest.raises(ValidationFailed) as exc:
         with write_session() as s:
-            users.reset_password(s, world.users["admin"], world.users["viewer"].user_id, "123")
+            users.reset_password(world.users["admin"], world.users["viewer"].user_id, "123", uow=s)
     assert "password" in exc.value.errors
 
 
@@ -131,10 +131,10 @@ def test_change_own_password_needs_the_current_one(world):
     me = world.users["head_h"]
     with pytest.raises(ValidationFailed) as exc:
         with write_session() as s:
-            users.change_own_password(s, me, "wrong-current", "another-pass")
+            users.change_own_password(me, "wrong-current", "another-pass", uow=s)
     assert set(exc.value.errors) == {"old_password"}
     with write_session() as s:
-        users.change_own_password(s, me, PASSWORD, "another-pass")
+        users.change_own_password(me, PASSWORD, "another-pass", uow=s)
     assert login("head_h", "another-pass").reason == "ok"
 
 
@@ -150,17 +150,17 @@ def test_demo_password_is_refused_outside_demo_mode(world):
 
 def test_language_preference_is_saved(world):
     with write_session() as s:
-        users.set_language(s, world.users["viewer"], "en")
+        users.set_language(world.users["viewer"], "en", uow=s)
     assert user_row("viewer").language == "en"
     assert login("viewer", PASSWORD).user.language == "en"
     with pytest.raises(ValidationFailed):
         with write_session() as s:
-            users.set_language(s, world.users["viewer"], "fr")
+            users.set_language(world.users["viewer"], "fr", uow=s)
 
 
 def test_created_user_can_sign_in(world):
     with write_session() as s:
-        made = users.create_user(s, world.users["admin"], "new_clerk", "clerk", "乙镇（测试）", "clerk-pass-9", "王五")
+        made = users.create_user(world.users["admin"], "new_clerk", "clerk", "乙镇（测试）", "clerk-pass-9", "王五", uow=s)
     outcome = login("new_clerk", "clerk-pass-9")
     assert outcome.actor is not None
     assert (outcome.actor.role, outcome.actor.agency_id) == ("clerk", world.agencies["town_b"])

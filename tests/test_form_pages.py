@@ -8,6 +8,7 @@ The pages count "today" from the real date, so every date here is relative to it
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -137,6 +138,31 @@ def test_new_referral_errors_sit_under_their_fields_and_the_input_is_kept(world)
     at.date_input(key=k(at, "new_referral", "discovered_on")).set_value(TODAY)
     submit(at)
     assert len(successes(at)) == 1 and referral_count() == 1
+
+
+def test_several_field_errors_each_show_in_the_users_language_with_a_summary(world, monkeypatch):
+    import ui.i18n
+
+    for language, words, summary in (
+        ("en", ("too long", "cannot go to the referring agency itself", "written approval"), "fields need fixing"),
+        ("zh", ("太长", "不能移送给本单位自己", "负责人书面批准"), "处需要修改"),
+    ):
+        # AppTest formats the choices of a widget outside the page run too, where no session
+        # state holds the language: the test process speaks it as well.
+        monkeypatch.setattr(ui.i18n, "lang", lambda language=language: language)
+        at = AppTest.from_file(str(PAGES / "new_referral.py"), default_timeout=60)
+        at.session_state["actor"] = world.clerk(world.town)
+        at.session_state["lang"] = language
+        at.run()
+        fill_referral(at, world, title="违" * 201, to=world.town, approved_by="")
+        submit(at)
+        for field, word in zip(("title", "to_agency_id", "approved_by"), words):
+            assert word in error_under(at, k(at, "new_referral", field)), (language, field)
+        shown = [e.value for e in at.error]
+        assert any(summary in e for e in shown), shown
+        # One language only: never the other half of a message.
+        other = re.compile(r"[\u4e00-\u9fff]") if language == "en" else re.compile(r"[A-Za-z]{3,}")
+        assert not [e for e in shown if other.search(e)], shown
 
 
 def test_new_referral_sent_before_discovered_and_no_letter(world):

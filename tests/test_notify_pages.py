@@ -82,11 +82,9 @@ def test_notify_log_is_the_offices(world):
 
 def test_notice_list_shows_what_turned_red_with_the_other_agencys_contact(world):
     from data_access.commands import admin
-    from data_access.db import write_session
 
-    with write_session() as s:
-        admin.edit_agency(s, SYSTEM, world.agencies["town_b"], expected_version=None, name="乙镇（测试）",
-                          kind="town", contact="王五", phone="0571-5555")
+    admin.edit_agency(SYSTEM, world.agencies["town_b"], expected_version=None, name="乙镇（测试）",
+                      kind="town", contact="王五", phone="0571-5555")
     saved = create_referral(SYSTEM, title="占道经营", from_agency_id=world.agencies["town_b"],
                             to_agency_id=world.agencies["town_a"], discovered_on=TODAY - timedelta(days=30),
                             approved_by="李四", sent_on=TODAY - timedelta(days=29), today=TODAY)

@@ -66,12 +66,6 @@ def _n() -> int:
     return next(_serial)
 
 
-def _s(fn, *args, **kwargs):
-    """Run a session-taking command in its own transaction."""
-    with write_session() as session:
-        return fn(session, *args, **kwargs)
-
-
 # ----------------------------------------------------------------------------- the performers
 def _referrals():
     from data_access.commands import referrals as r
@@ -201,6 +195,12 @@ def _meetings():
                                                      submitting_agency_id=t.agency)),
         "agenda.review": Performer(
             setup=with_item, run=lambda a, t, c: m.review_agenda_item(a, c["item"], "approved")),
+        # Three days before the meeting is past its cut-off: the item is late.
+        "agenda.admit_late": Performer(
+            setup=lambda o, t: with_item(o, t, days=3),
+            run=lambda a, t, c: m.review_agenda_item(a, c["item"], "approved")),
+        "agenda.unlock": Performer(
+            setup=approved, run=lambda a, t, c: m.unlock_agenda(a, c["meeting"], reason="权限测试")),
         "meeting.run": Performer(
             setup=approved, run=lambda a, t, c: m.start_session(a, c["meeting"])),
         "attendance.record": Performer(
@@ -227,14 +227,14 @@ def _administration():
 
     return {
         "admin.users": Performer(
-            run=lambda a, t, c: _s(users.create_user, a, f"perm_user_{_n()}", "observer", None, "perm-test-pw")),
+            run=lambda a, t, c: users.create_user(a, f"perm_user_{_n()}", "observer", None, "perm-test-pw")),
         "admin.agencies": Performer(
-            run=lambda a, t, c: _s(admin.add_agency, a, name=f"权限测试单位{_n()}", kind="department")),
+            run=lambda a, t, c: admin.add_agency(a, name=f"权限测试单位{_n()}", kind="department")),
         "admin.calendar": Performer(
-            run=lambda a, t, c: _s(admin.save_calendar_year, a, 2099, rest_days=f"2099-03-{_n() % 28 + 1:02d}",
+            run=lambda a, t, c: admin.save_calendar_year(a, 2099, rest_days=f"2099-03-{_n() % 28 + 1:02d}",
                                    working_days="", confirmed=True)),
         "admin.settings": Performer(
-            run=lambda a, t, c: _s(admin.save_rule_settings, a, {"dispute_stall_days": 30 + _n()})),
+            run=lambda a, t, c: admin.save_rule_settings(a, {"dispute_stall_days": 30 + _n()})),
         "import.ledger": Performer(run=lambda a, t, c: _import_agencies(a)),
         "audit.view": Performer(run=lambda a, t, c: read_audit(a)),
         "report.publish": Performer(run=lambda a, t, c: _publish_year(a)),

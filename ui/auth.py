@@ -41,11 +41,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from data_access.commands import users
-from data_access.commands.base import Actor, CommandError
+from data_access.commands.base import Actor, CommandError, Message
 from data_access.db import database_url, read_session, write_session
 from data_access.queries.admin import demo_accounts
 from rules.lifecycle import ROLE_LABELS
-from ui.i18n import LANGUAGES, lang, pick, t
+from ui.i18n import LANGUAGES, lang, pick, say, t
 
 COOKIE_EXPIRY_DAYS = 7.0
 COOKIE_NAME = "jm_login"
@@ -241,10 +241,10 @@ def _session_user() -> users.SignedIn | None:
     if fresh is None:
         _forget()
         st.session_state[_LOGGED_OUT] = True
-        st.session_state[_NOTICE] = (
-            "您已退出登录（账户已停用、密码已重置或在其他地方退出）。请重新登录。"
-            " / You were signed out (account deactivated, password reset, or signed out elsewhere)."
-            " Please sign in again."
+        st.session_state[_NOTICE] = Message(
+            "您已退出登录（账户已停用、密码已重置或在其他地方退出）。请重新登录。",
+            "You were signed out (account deactivated, password reset, or signed out elsewhere)."
+            " Please sign in again.",
         )
         return None
     if fresh != current:
@@ -293,7 +293,7 @@ def _login_page(cfg: AuthConfig) -> None:
     st.caption(t("乡镇综合行政执法 · 部门协同联席会议"))
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
-        st.info(_localize(notice), icon=":material/logout:")
+        st.info(say(notice), icon=":material/logout:")
     left, right = st.columns([1, 1.4], gap="large")
     with left:
         with st.form("login_form"):
@@ -303,7 +303,7 @@ def _login_page(cfg: AuthConfig) -> None:
             st.form_submit_button(t("登录"), type="primary", icon=":material/login:", key="login_submit")
         error = st.session_state.pop(_LOGIN_ERROR, None)
         if error:
-            st.error(_localize(error), icon=":material/error:")
+            st.error(say(error), icon=":material/error:")
     if cfg.demo:
         with right:
             _demo_account_list()
@@ -364,8 +364,7 @@ def _demo_account_list() -> None:
 def _logout(authenticator) -> None:
     current = st.session_state.get(_SIGNED_IN)
     if current is not None:
-        with write_session() as session:
-            users.record_logout(session, current.actor)
+        users.record_logout(current.actor)
     if st.session_state.get("authentication_status"):
         authenticator.logout(location="unrendered")
     else:
@@ -409,10 +408,9 @@ def _password_popover() -> None:
                 st.error(t("两次输入的新密码不一致。"))
                 return
             try:
-                with write_session() as session:
-                    users.change_own_password(session, st.session_state["actor"], old, new)
+                users.change_own_password(st.session_state["actor"], old, new)
             except CommandError as exc:
-                st.error(_localize(exc.message))
+                st.error(say(exc))
                 return
             # The new password signed every session out; this one goes on, but its cookie
             # (issued before the change) no longer works: a reload asks for the new password.
@@ -441,16 +439,7 @@ def _save_language(code: str) -> None:
     current = st.session_state.get("actor")
     if current is None:
         return
-    with write_session() as session:
-        users.set_language(session, current, code)
+    users.set_language(current, code)
     signed = st.session_state.get(_SIGNED_IN)
     if signed is not None:
         st.session_state[_SIGNED_IN] = users.SignedIn(signed.actor, signed.display_name, signed.agency_name, code)
-
-
-def _localize(message: str) -> str:
-    """The user's half of a "中文 / English" message."""
-    if " / " not in message:
-        return message
-    zh, en = message.split(" / ", 1)
-    return en if lang() == "en" else zh

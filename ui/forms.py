@@ -11,7 +11,10 @@ shows its default again.
 An edit form also remembers the version of the record it showed (:meth:`shown_version`):
 the command refuses the save if the record changed since, and the form says who changed it.
 
-Command messages come as "中文 / English"; :func:`localize` shows the user's language.
+A refusal (:class:`~data_access.commands.base.CommandError`) carries a ``(zh, en)`` message
+per field and a general one; the form shows each field's message in the user's language
+under its field, and above the save button a summary of how many fields need fixing plus
+the messages that belong to no field on this form.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from typing import Any
 
 import streamlit as st
 
-from data_access.commands.base import CommandError, StaleEdit, ValidationFailed
+from data_access.commands.base import CommandError, Message, StaleEdit, join_messages
 from data_access.validation import Saved
 from rules import lifecycle
-from ui.i18n import lang, pick, t
+from ui.i18n import lang, pick, say, t
 
 _ERRORS = "__errors"
 _GENERAL = "__general"
@@ -35,12 +38,51 @@ _DUPES = "__dupes"
 _STALE = "__stale"
 
 
-def localize(message: str) -> str:
-    """The user's half of a "中文 / English" message (the whole message if it has no halves)."""
-    if " / " not in message:
-        return message
-    zh, en = message.split(" / ", 1)
-    return en if lang() == "en" else zh
+def refusal_parts(exc: CommandError, fields_shown) -> tuple[dict[str, Message], Message | None]:
+    """Split a refusal into the messages to place under the fields shown and the general
+    message: the refusal's own when it names no field, else a summary (how many fields need
+    fixing, then the messages of fields not on the form)."""
+    fields = dict(exc.field_errors) or ({exc.field: exc.message} if exc.field else {})
+    placed = {f: m for f, m in fields.items() if f in fields_shown}
+    rest = [m for f, m in fields.items() if f not in fields_shown]
+    if not fields:
+        return {}, exc.message
+    if len(fields) == 1 and not rest:
+        return placed, None
+    summary = Message(f"有 {len(fields)} 处需要修改，见各项下方的提示。", f"{len(fields)} fields need fixing; see the notes under them.")
+    if not placed:
+        return {}, join_messages(rest)
+    return placed, join_messages([summary, *rest])
+
+
+def show_refusal(exc: CommandError) -> None:
+    """A refusal shown away from any form (a one-click action): the general message, or, when
+    it names several fields, a summary and each field's message, all in the user's language."""
+    fields = list(exc.field_errors.values())
+    if len(fields) > 1:
+        summary = Message(f"有 {len(fields)} 处需要修改：", f"{len(fields)} things need fixing:")
+        st.error("\n".join([say(summary), *(f"- {say(m)}" for m in fields)]), icon=":material/error:")
+    else:
+        st.error(say(exc.message), icon=":material/error:")
+
+
+def one_click(state_key: str, command: Callable, *args, **kwargs) -> None:
+    """Run a one-click action (a button that writes at once) for the signed-in user; its
+    refusal is kept under ``state_key`` for :func:`last_refusal` to show after the rerun."""
+    from ui.session import actor
+
+    try:
+        command(actor(), *args, **kwargs)
+    except CommandError as exc:
+        st.session_state[state_key] = exc
+    st.rerun()
+
+
+def last_refusal(state_key: str) -> None:
+    """Show (once) the refusal :func:`one_click` kept under ``state_key``."""
+    exc = st.session_state.pop(state_key, None)
+    if exc is not None:
+        show_refusal(exc)
 
 
 class EntryForm:
@@ -87,14 +129,14 @@ class EntryForm:
         self._slots[field] = placeholder
         message = (self._state(_ERRORS) or {}).get(field)
         if message:
-            placeholder.error(localize(message), icon=":material/error:")
+            placeholder.error(say(message), icon=":material/error:")
 
     def general_slot(self) -> None:
         """Reserve the place for errors that belong to no single field (permission, stale)."""
         self._general = st.empty()
         message = self._state(_GENERAL)
         if message:
-            self._general.error(localize(message), icon=":material/error:")
+            self._general.error(say(message), icon=":material/error:")
 
     # ------------------------------------------------------------------ versions
     def shown_version(self, record_id: int, current_version: int) -> int:
@@ -115,17 +157,9 @@ class EntryForm:
         st.session_state.pop(self._notice, None)
         try:
             saved = action()
-        except ValidationFailed as exc:
-            placed = {f: m for f, m in exc.errors.items() if f in self._slots}
-            rest = [m for f, m in exc.errors.items() if f not in self._slots]
-            self._fail(placed, "；".join(rest) or None, stale=False)
-        except StaleEdit as exc:
-            self._fail({}, exc.message, stale=True)
         except CommandError as exc:
-            if exc.field and exc.field in self._slots:
-                self._fail({exc.field: exc.message}, None, stale=False)
-            else:
-                self._fail({}, exc.message, stale=False)
+            placed, general = refusal_parts(exc, self._slots)
+            self._fail(placed, general, stale=isinstance(exc, StaleEdit))
         else:
             for item in (_ERRORS, _GENERAL, _DUPES, _STALE):
                 self._drop(item)
@@ -137,7 +171,7 @@ class EntryForm:
     def _renew(self) -> None:
         self._set(_GENERATION, self.generation + 1)
 
-    def _fail(self, errors: dict[str, str], general: str | None, *, stale: bool) -> None:
+    def _fail(self, errors: dict[str, Message], general: Message | None, *, stale: bool) -> None:
         self._set(_ERRORS, errors)
         self._set(_GENERAL, general)
         self._set(_STALE, stale)
@@ -334,3 +368,58 @@ def referral_inputs(form: EntryForm, agencies, *, today, sender: int | None, sen
         with b:
             form.slot("sent_time")
     return values
+
+
+# ---------------------------------------------------------------------- the entry pages' layout
+def record_actions(
+    *,
+    name: str,
+    prefix: str,
+    rows,
+    label: Callable[[Any], str],
+    pick_label: str,
+    empty: str,
+    load: Callable[[int], Any],
+    details: Callable[[Any, int], None],
+    actions: dict[str, str],
+    inputs: Callable[[str, Any, EntryForm, int], Callable[[], Saved]],
+    confirm: Callable[[Saved], str],
+    default_action: Callable[[Any], str] | None = None,
+    status_field: str = "status",
+) -> None:
+    """The layout every entry page shares for acting on an existing record: pick the record,
+    show it with the version the form holds, choose what to do, fill that step's fields and
+    save with the version shown (a stale save is refused and offers a reload).
+
+    ``rows`` are the records to choose from (each with an ``id``), ``label`` names one in the
+    select box; ``load`` reads the chosen record (with its ``version``); ``details`` draws it
+    inside the record's box, given the version shown; ``actions`` maps each step's code to its
+    label; ``inputs(action, record, form, version)`` draws the step's fields inside the form
+    and returns the save (a command call passing ``expected_version=version``). The
+    confirmation of the last save is kept under ``name``, so it shows even after the saved
+    record leaves the list.
+    """
+    if not rows:
+        EntryForm(name).start()
+        st.info(t(empty))
+        return
+    labels = {r.id: label(r) for r in rows}
+    chosen = st.selectbox(t(pick_label), list(labels), format_func=labels.get, key=f"{name}.pick")
+    record = load(chosen)
+    form = EntryForm(f"{prefix}_{record.id}", notice=name)
+    form.start()
+    version = form.shown_version(record.id, record.version)
+    with st.container(border=True):
+        details(record, version)
+    codes = list(actions)
+    start = default_action(record) if default_action else codes[0]
+    action = st.radio(t("办理事项"), codes, index=codes.index(start) if start in codes else 0, horizontal=True,
+                      format_func=lambda a: t(actions[a]), key=form.key("action"))
+    with st.form(f"{prefix}_{record.id}_{action}", enter_to_submit=False):
+        form.slot(status_field)
+        save = inputs(action, record, form, version)
+        form.general_slot()
+        submitted = st.form_submit_button(t("保存"), type="primary", icon=":material/save:")
+    form.stale_notice()
+    if submitted:
+        form.submit(save, confirm)

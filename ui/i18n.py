@@ -45,3 +45,10 @@ def pick(pair: tuple[str, str] | dict[str, str] | str) -> str:
     if isinstance(pair, dict):
         return pair.get(lang(), pair.get("zh"))
     return pair[1] if lang() == "en" else pair[0]
+
+
+def say(message) -> str:
+    """A command's refusal or message in the user's language: a ``Message`` or a
+    ``CommandError`` (both carry Chinese and English); any other text as it is."""
+    text = getattr(message, "text", None)
+    return text(lang()) if callable(text) else str(message)

@@ -11,9 +11,9 @@ from typing import TypeVar
 
 import streamlit as st
 
-from data_access.commands.base import Actor
-from data_access.db import write_session
+from data_access.commands.base import Actor, Message
 from rules import permissions
+from ui.i18n import say
 
 T = TypeVar("T")
 
@@ -41,14 +41,12 @@ def require(action: str) -> Actor:
     current = actor()
     if permissions.scope_for(current.role, action) is None:
         zh, en, _ = permissions.MATRIX.get(action) or permissions.READS[action]
-        st.error(f"您的角色无权{zh}。 / Your role may not: {en.lower()}.", icon=":material/block:")
+        st.error(say(Message(f"您的角色无权{zh}。", f"Your role may not: {en.lower()}.")), icon=":material/block:")
         st.stop()
     return current
 
 
 def run(command: Callable[..., T], *args, **kwargs) -> T:
-    """Run a session-taking command (``command(session, actor, ...)``, as in
-    ``data_access.commands.users`` and ``.admin``) for the signed-in user in one
+    """Run a command (``command(actor, ...)``) for the signed-in user, in its own
     all-or-nothing transaction."""
-    with write_session() as session:
-        return command(session, actor(), *args, **kwargs)
+    return command(actor(), *args, **kwargs)

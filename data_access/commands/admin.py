@@ -1,9 +1,9 @@
 """The joint meeting office's administration: member agencies, the working-day calendar and
 the rule settings.
 
-Like :mod:`data_access.commands.users`, every function takes the caller's ``Session`` (from
-:func:`data_access.db.write_session`), checks the permission matrix, and writes its audit row
-in that same transaction.
+Every command has the shape of all commands (:mod:`data_access.commands.base`): the actor,
+plain values, ``expected_version`` for a record it changes, and an optional unit of work
+``uow`` (an open write session the caller commits; without it the command commits its own).
 
 Stored deadlines: referrals and assistance requests keep their computed due dates
 (``data_access.stored_deadlines``). A change to the calendar or to a time limit changes what
@@ -25,12 +25,16 @@ from sqlalchemy.orm import Session
 from data_access.commands.base import (
     Actor,
     CommandError,
+    Message,
     NotFound,
     ValidationFailed,
+    join_messages,
     audit,
     authorize,
+    check_trail_version,
     check_version,
     snapshot,
+    trail_version,
 )
 from data_access.models import (
     Agency,
@@ -44,6 +48,7 @@ from data_access.models import (
 )
 from data_access.rulebook import load_rules, load_settings
 from data_access.stored_deadlines import assistance_deadline_fields, referral_deadline_fields
+from data_access.validation import Checks, unit_of_work
 from rules.calendar import MAX_YEAR, MIN_YEAR
 from rules.lifecycle import AGENCY_KINDS
 from rules.settings import FIELD_LABELS, RuleSettings
@@ -81,32 +86,30 @@ def _kind_code(kind) -> str | None:
     return {zh: code for code, zh in AGENCY_KINDS.items()}.get(kind)
 
 
-def _clean_agency(session: Session, values: dict, errors: dict, *, exclude_id: int | None = None) -> dict:
+def _clean_agency(session: Session, values: dict, c: Checks, *, exclude_id: int | None = None) -> dict:
     clean: dict = {}
     for key, (limit, zh, en) in _AGENCY_TEXT.items():
         text = values.get(key)
         text = text.strip() if isinstance(text, str) else None
         text = text or None
         if text is not None and len(text) > limit:
-            errors[key] = f"{zh}最多{limit}个字。 / {en}: at most {limit} characters."
+            c.add(key, f"{zh}最多{limit}个字。", f"{en}: at most {limit} characters.")
         clean[key] = text
     if not clean["name"]:
-        errors["name"] = "请填写单位名称。 / Enter the agency's name."
-    elif "name" not in errors:
+        c.add("name", "请填写单位名称。", "Enter the agency's name.")
+    elif c.ok("name"):
         clash = session.execute(
             select(Agency.id).where(Agency.name == clean["name"], Agency.id != (exclude_id or -1))
         ).first()
         if clash:
-            errors["name"] = (
-                f"已有名为“{clean['name']}”的单位。 / An agency named “{clean['name']}” already exists."
-            )
+            c.add("name", f"已有名为“{clean['name']}”的单位。", f"An agency named “{clean['name']}” already exists.")
     kind = _kind_code(values.get("kind"))
     if kind is None:
-        errors["kind"] = "请选择单位类型（部门/镇街/司法机关/牵头单位）。 / Choose the kind of agency."
+        c.add("kind", "请选择单位类型（部门/镇街/司法机关/牵头单位）。", "Choose the kind of agency.")
     clean["kind"] = kind
     lon, lat = values.get("lon"), values.get("lat")
     if (lon is None) != (lat is None):
-        errors["lat" if lat is None else "lon"] = "经度和纬度需同时填写。 / Give both longitude and latitude."
+        c.add("lat" if lat is None else "lon", "经度和纬度需同时填写。", "Give both longitude and latitude.")
     for key, value, (lo, hi), zh, en in (
         ("lon", lon, _LON_RANGE, "经度", "Longitude"),
         ("lat", lat, _LAT_RANGE, "纬度", "Latitude"),
@@ -117,10 +120,10 @@ def _clean_agency(session: Session, values: dict, errors: dict, *, exclude_id: i
         try:
             number = float(value)
         except (TypeError, ValueError):
-            errors[key] = f"{zh}必须是数字。 / {en} must be a number."
+            c.add(key, f"{zh}必须是数字。", f"{en} must be a number.")
             continue
         if not lo <= number <= hi:
-            errors[key] = f"{zh}应在 {lo:g} 到 {hi:g} 之间。 / {en} must lie between {lo:g} and {hi:g}."
+            c.add(key, f"{zh}应在 {lo:g} 到 {hi:g} 之间。", f"{en} must lie between {lo:g} and {hi:g}.")
         clean[key] = number
     return clean
 
@@ -128,7 +131,7 @@ def _clean_agency(session: Session, values: dict, errors: dict, *, exclude_id: i
 def _load_agency(session: Session, agency_id: int) -> Agency:
     agency = session.get(Agency, agency_id) if isinstance(agency_id, int) else None
     if agency is None:
-        raise NotFound("找不到该单位。 / No such agency.")
+        raise NotFound(("找不到该单位。", "No such agency."))
     return agency
 
 
@@ -143,7 +146,6 @@ def _agency_saved(session: Session, agency: Agency) -> AgencySaved:
 
 
 def add_agency(
-    session: Session,
     actor: Actor,
     *,
     name: str,
@@ -153,26 +155,26 @@ def add_agency(
     phone: str | None = None,
     lon: float | None = None,
     lat: float | None = None,
+    uow: Session | None = None,
 ) -> AgencySaved:
     """Add a member agency (its kind as a code or its Chinese label)."""
-    authorize(actor, "admin.agencies")
-    errors: dict[str, str] = {}
-    clean = _clean_agency(
-        session,
-        dict(name=name, kind=kind, short_name=short_name, contact=contact, phone=phone, lon=lon, lat=lat),
-        errors,
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    agency = Agency(active=True, **clean)
-    session.add(agency)
-    session.flush()
-    audit(session, actor, "agency.add", "agencies", agency.id, None, snapshot(agency))
-    return _agency_saved(session, agency)
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.agencies")
+        c = Checks(date.today())
+        clean = _clean_agency(
+            session,
+            dict(name=name, kind=kind, short_name=short_name, contact=contact, phone=phone, lon=lon, lat=lat),
+            c,
+        )
+        c.done()
+        agency = Agency(active=True, **clean)
+        session.add(agency)
+        session.flush()
+        audit(session, actor, "agency.add", "agencies", agency.id, None, snapshot(agency))
+        return _agency_saved(session, agency)
 
 
 def edit_agency(
-    session: Session,
     actor: Actor,
     agency_id: int,
     *,
@@ -184,57 +186,63 @@ def edit_agency(
     phone: str | None = None,
     lon: float | None = None,
     lat: float | None = None,
+    uow: Session | None = None,
 ) -> AgencySaved:
     """Change an agency's details; refused if someone changed it since the form was shown."""
-    authorize(actor, "admin.agencies")
-    agency = _load_agency(session, agency_id)
-    check_version(session, agency, expected_version, f"单位“{agency.name}”")
-    errors: dict[str, str] = {}
-    clean = _clean_agency(
-        session,
-        dict(name=name, kind=kind, short_name=short_name, contact=contact, phone=phone, lon=lon, lat=lat),
-        errors,
-        exclude_id=agency.id,
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    before = snapshot(agency)
-    for key, value in clean.items():
-        setattr(agency, key, value)
-    session.flush()
-    audit(session, actor, "agency.edit", "agencies", agency.id, before, snapshot(agency))
-    return _agency_saved(session, agency)
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.agencies")
+        agency = _load_agency(session, agency_id)
+        check_version(session, agency, expected_version, (f"单位“{agency.name}”", f"Agency “{agency.name}”"))
+        c = Checks(date.today())
+        clean = _clean_agency(
+            session,
+            dict(name=name, kind=kind, short_name=short_name, contact=contact, phone=phone, lon=lon, lat=lat),
+            c,
+            exclude_id=agency.id,
+        )
+        c.done()
+        before = snapshot(agency)
+        for key, value in clean.items():
+            setattr(agency, key, value)
+        session.flush()
+        audit(session, actor, "agency.edit", "agencies", agency.id, before, snapshot(agency))
+        return _agency_saved(session, agency)
 
 
 def set_agency_active(
-    session: Session,
     actor: Actor,
     agency_id: int,
     active: bool,
     *,
     expected_version: int | None = None,
+    uow: Session | None = None,
 ) -> AgencySaved:
     """Deactivate (or reactivate) an agency. A deactivated agency keeps its history but can
     no longer be chosen in forms. Its users keep their accounts; the result says how many
     are still active so the office can decide about them."""
-    authorize(actor, "admin.agencies")
-    agency = _load_agency(session, agency_id)
-    check_version(session, agency, expected_version, f"单位“{agency.name}”")
-    if agency.active != bool(active):
-        before = snapshot(agency)
-        agency.active = bool(active)
-        session.flush()
-        action = "agency.reactivate" if active else "agency.deactivate"
-        audit(session, actor, action, "agencies", agency.id, before, snapshot(agency))
-    return _agency_saved(session, agency)
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.agencies")
+        agency = _load_agency(session, agency_id)
+        check_version(session, agency, expected_version, (f"单位“{agency.name}”", f"Agency “{agency.name}”"))
+        if agency.active != bool(active):
+            before = snapshot(agency)
+            agency.active = bool(active)
+            session.flush()
+            action = "agency.reactivate" if active else "agency.deactivate"
+            audit(session, actor, action, "agencies", agency.id, before, snapshot(agency))
+        return _agency_saved(session, agency)
 
 
-def deactivate_agency(session: Session, actor: Actor, agency_id: int, **kw) -> AgencySaved:
-    return set_agency_active(session, actor, agency_id, False, **kw)
+def deactivate_agency(
+    actor: Actor, agency_id: int, *, expected_version: int | None = None, uow: Session | None = None
+) -> AgencySaved:
+    return set_agency_active(actor, agency_id, False, expected_version=expected_version, uow=uow)
 
 
-def reactivate_agency(session: Session, actor: Actor, agency_id: int, **kw) -> AgencySaved:
-    return set_agency_active(session, actor, agency_id, True, **kw)
+def reactivate_agency(
+    actor: Actor, agency_id: int, *, expected_version: int | None = None, uow: Session | None = None
+) -> AgencySaved:
+    return set_agency_active(actor, agency_id, True, expected_version=expected_version, uow=uow)
 
 
 def agency_history(session: Session, agency_id: int) -> dict[str, int]:
@@ -259,24 +267,24 @@ def agency_history(session: Session, agency_id: int) -> dict[str, int]:
     return counts
 
 
-def delete_agency(session: Session, actor: Actor, agency_id: int, *, expected_version: int | None = None) -> None:
+def delete_agency(actor: Actor, agency_id: int, *, expected_version: int | None = None, uow: Session | None = None) -> None:
     """Delete an agency entered by mistake. Refused for any agency with history (a referral,
     a user, a meeting, an audit row …): those are deactivated instead, never deleted."""
-    authorize(actor, "admin.agencies")
-    agency = _load_agency(session, agency_id)
-    check_version(session, agency, expected_version, f"单位“{agency.name}”")
-    history = agency_history(session, agency.id)
-    if history:
-        raise CommandError(
-            f"“{agency.name}”已有业务记录（{sum(history.values())} 条），不能删除，只能停用。"
-            f" / “{agency.name}” has history ({sum(history.values())} records): it can be"
-            " deactivated, never deleted.",
-            "delete",
-        )
-    before = snapshot(agency)
-    session.delete(agency)
-    session.flush()
-    audit(session, actor, "agency.delete", "agencies", agency_id, before, None)
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.agencies")
+        agency = _load_agency(session, agency_id)
+        check_version(session, agency, expected_version, (f"单位“{agency.name}”", f"Agency “{agency.name}”"))
+        history = agency_history(session, agency.id)
+        if history:
+            raise CommandError(
+                (f"“{agency.name}”已有业务记录（{sum(history.values())} 条），不能删除，只能停用。",
+                 f"“{agency.name}” has history ({sum(history.values())} records): it can be deactivated, never deleted."),
+                "delete",
+            )
+        before = snapshot(agency)
+        session.delete(agency)
+        session.flush()
+        audit(session, actor, "agency.delete", "agencies", agency_id, before, None)
 
 
 # ----------------------------------------------------------------------------- calendar
@@ -303,12 +311,12 @@ class CalendarSaved:
 _RANGE_SEP = re.compile(r"\s*(?:~|～|至|到|—|–|\.\.)\s*")
 
 
-def parse_day_list(text: str, year: int, label: tuple[str, str]) -> tuple[list[date], list[str]]:
+def parse_day_list(text: str, year: int, label: tuple[str, str]) -> tuple[list[date], list[Message]]:
     """Dates from the text the office types: one date or range per line (or separated by
     commas), ``2027-02-15`` or ``2027-02-15 ~ 2027-02-21`` (also 至/到). Returns the dates and
     one message per bad line, in plain words, naming the line."""
     days: list[date] = []
-    problems: list[str] = []
+    problems: list[Message] = []
     zh, en = label
     lines = [p.strip() for chunk in (text or "").splitlines() for p in re.split(r"[,，;；、]", chunk)]
     for number, item in enumerate((p for p in lines if p), start=1):
@@ -321,26 +329,26 @@ def parse_day_list(text: str, year: int, label: tuple[str, str]) -> tuple[list[d
             else:
                 raise ValueError(item)
         except ValueError:
-            problems.append(
-                f"{zh}第{number}项“{item}”不是日期（格式 2027-02-15，或 2027-02-15~2027-02-21）。"
-                f" / {en}, item {number} “{item}” is not a date (2027-02-15, or 2027-02-15~2027-02-21)."
-            )
+            problems.append(Message(
+                f"{zh}第{number}项“{item}”不是日期（格式 2027-02-15，或 2027-02-15~2027-02-21）。",
+                f"{en}, item {number} “{item}” is not a date (2027-02-15, or 2027-02-15~2027-02-21).",
+            ))
             continue
         if last < first:
-            problems.append(
-                f"{zh}第{number}项“{item}”结束日早于开始日。 / {en}, item {number} “{item}” ends before it starts."
-            )
+            problems.append(Message(
+                f"{zh}第{number}项“{item}”结束日早于开始日。", f"{en}, item {number} “{item}” ends before it starts."
+            ))
             continue
         if first.year != year or last.year != year:
-            problems.append(
-                f"{zh}第{number}项“{item}”不在 {year} 年内。 / {en}, item {number} “{item}” is not in {year}."
-            )
+            problems.append(Message(
+                f"{zh}第{number}项“{item}”不在 {year} 年内。", f"{en}, item {number} “{item}” is not in {year}."
+            ))
             continue
         if (last - first).days > 31:
-            problems.append(
-                f"{zh}第{number}项“{item}”超过一个月，请检查。 / {en}, item {number} “{item}” spans more"
-                " than a month; check it."
-            )
+            problems.append(Message(
+                f"{zh}第{number}项“{item}”超过一个月，请检查。",
+                f"{en}, item {number} “{item}” spans more than a month; check it.",
+            ))
             continue
         d = first
         while d <= last:
@@ -365,18 +373,19 @@ def format_day_list(days: Iterable[date]) -> str:
     return "\n".join(lines)
 
 
-def _day_set(value, year: int, field: str, label: tuple[str, str], errors: dict) -> list[date]:
+def _day_set(value, year: int, field: str, label: tuple[str, str], c: Checks) -> list[date]:
     if isinstance(value, str):
         days, problems = parse_day_list(value, year, label)
         if problems:
-            errors[field] = "；".join(problems)
+            merged = join_messages(problems)
+            c.add(field, merged.zh, merged.en)
         return days
     days = []
     for d in value or ():
         if isinstance(d, datetime):
             d = d.date()
         if not isinstance(d, date) or d.year != year:
-            errors[field] = f"{label[0]}中的 {d} 不在 {year} 年内。 / {label[1]}: {d} is not in {year}."
+            c.add(field, f"{label[0]}中的 {d} 不在 {year} 年内。", f"{label[1]}: {d} is not in {year}.")
             continue
         days.append(d)
     return sorted(set(days))
@@ -398,7 +407,6 @@ def _year_state(session: Session, year: int) -> dict:
 
 
 def save_calendar_year(
-    session: Session,
     actor: Actor,
     year: int,
     *,
@@ -406,6 +414,8 @@ def save_calendar_year(
     working_days: Iterable[date] | str,
     confirmed: bool,
     note: str | None = None,
+    expected_version: int | None = None,
+    uow: Session | None = None,
 ) -> CalendarSaved:
     """Enter the State Council's arrangement for ``year``: its rest days (holidays, including
     those falling on weekdays by 调休) and its make-up working days (weekend days worked).
@@ -414,51 +424,53 @@ def save_calendar_year(
     marks the year as published, so its due dates are no longer provisional. Stored due
     dates whose counting could touch the year are recomputed in the same transaction.
     Dates may be given as ``date`` objects or as the text typed in the form
-    (see :func:`parse_day_list`).
+    (see :func:`parse_day_list`). ``expected_version`` is :func:`calendar_version` as the
+    form showed it.
     """
-    authorize(actor, "admin.calendar")
-    errors: dict[str, str] = {}
-    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationFailed({"year": f"年份应在 {MIN_YEAR}–{MAX_YEAR} 之间。 / The year must be {MIN_YEAR}-{MAX_YEAR}."})
-    rest = _day_set(rest_days, year, "rest_days", ("休息日", "Rest days"), errors)
-    work = _day_set(working_days, year, "working_days", ("调休上班日", "Make-up working days"), errors)
-    both = sorted(set(rest) & set(work))
-    if both and "working_days" not in errors:
-        listed = "、".join(d.isoformat() for d in both[:5])
-        errors["working_days"] = (
-            f"{listed} 同时填成了休息日和上班日。 / {listed} are entered both as rest days and as working days."
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.calendar")
+        c = Checks(date.today())
+        if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValidationFailed({"year": (f"年份应在 {MIN_YEAR}–{MAX_YEAR} 之间。", f"The year must be {MIN_YEAR}-{MAX_YEAR}.")})
+        rest = _day_set(rest_days, year, "rest_days", ("休息日", "Rest days"), c)
+        work = _day_set(working_days, year, "working_days", ("调休上班日", "Make-up working days"), c)
+        both = sorted(set(rest) & set(work))
+        if both and c.ok("working_days"):
+            listed = "、".join(d.isoformat() for d in both[:5])
+            c.add("working_days", f"{listed} 同时填成了休息日和上班日。",
+                  f"{listed} are entered both as rest days and as working days.")
+        if note is not None and len(note) > 100:
+            c.add("note", "备注最多100字。", "The note is at most 100 characters.")
+        c.done()
+
+        check_trail_version(session, "calendar_years", year, expected_version,
+                            (f"{year} 年的工作日历", f"The calendar of {year}"))
+        before = _year_state(session, year)
+        after = {
+            "rest_days": [d.isoformat() for d in rest],
+            "working_days": [d.isoformat() for d in work],
+            "confirmed": bool(confirmed),
+        }
+        if before == after:
+            return CalendarSaved(year, tuple(rest), tuple(work), bool(confirmed), False, Recomputed())
+
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        session.execute(delete(CalendarOverride).where(CalendarOverride.day >= first, CalendarOverride.day <= last))
+        now = datetime.now().replace(microsecond=0)
+        note = (note or "").strip() or f"{year} 年国务院放假安排"
+        session.add_all(
+            [CalendarOverride(day=d, working=False, note=note, entered_by=actor.username, entered_at=now) for d in rest]
+            + [CalendarOverride(day=d, working=True, note=note, entered_by=actor.username, entered_at=now) for d in work]
         )
-    if note is not None and len(note) > 100:
-        errors["note"] = "备注最多100字。 / The note is at most 100 characters."
-    if errors:
-        raise ValidationFailed(errors)
-
-    before = _year_state(session, year)
-    after = {
-        "rest_days": [d.isoformat() for d in rest],
-        "working_days": [d.isoformat() for d in work],
-        "confirmed": bool(confirmed),
-    }
-    if before == after:
-        return CalendarSaved(year, tuple(rest), tuple(work), bool(confirmed), False, Recomputed())
-
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    session.execute(delete(CalendarOverride).where(CalendarOverride.day >= first, CalendarOverride.day <= last))
-    now = datetime.now().replace(microsecond=0)
-    note = (note or "").strip() or f"{year} 年国务院放假安排"
-    session.add_all(
-        [CalendarOverride(day=d, working=False, note=note, entered_by=actor.username, entered_at=now) for d in rest]
-        + [CalendarOverride(day=d, working=True, note=note, entered_by=actor.username, entered_at=now) for d in work]
-    )
-    row = session.get(CalendarYear, year)
-    if confirmed and row is None:
-        session.add(CalendarYear(year=year, confirmed_by=actor.username, confirmed_at=now))
-    elif not confirmed and row is not None:
-        session.delete(row)
-    session.flush()
-    audit(session, actor, "calendar.save_year", "calendar_years", year, before, after)
-    counts = recompute_deadlines(session, first)
-    return CalendarSaved(year, tuple(rest), tuple(work), bool(confirmed), True, counts)
+        row = session.get(CalendarYear, year)
+        if confirmed and row is None:
+            session.add(CalendarYear(year=year, confirmed_by=actor.username, confirmed_at=now))
+        elif not confirmed and row is not None:
+            session.delete(row)
+        session.flush()
+        audit(session, actor, "calendar.save_year", "calendar_years", year, before, after)
+        counts = recompute_deadlines(session, first)
+        return CalendarSaved(year, tuple(rest), tuple(work), bool(confirmed), True, counts)
 
 
 # ----------------------------------------------------------------------------- stored deadlines
@@ -624,54 +636,68 @@ class SettingsSaved:
     recomputed: Recomputed
 
 
-def save_rule_settings(session: Session, actor: Actor, values: Mapping[str, object]) -> SettingsSaved:
+def calendar_version(session: Session, year: int) -> int:
+    """The version of ``year``'s calendar a form shows and :func:`save_calendar_year` checks."""
+    return trail_version(session, "calendar_years", year)
+
+
+def settings_version(session: Session) -> int:
+    """The version of the rule settings a form shows and :func:`save_rule_settings` checks."""
+    return trail_version(session, "rule_settings")
+
+
+def save_rule_settings(
+    actor: Actor, values: Mapping[str, object], *, expected_version: int | None = None, uow: Session | None = None
+) -> SettingsSaved:
     """Save the office's time limits and thresholds (any subset of ``RuleSettings``' fields).
 
     Every value is checked on its own, so the form shows every bad field at once. Only values
     that differ from DOMAIN.md's defaults are stored; setting a value back to its default
     removes the override. If a time limit changed, every stored due date is recomputed in
-    the same transaction.
+    the same transaction. ``expected_version`` is :func:`settings_version` as the form showed it.
     """
-    authorize(actor, "admin.settings")
-    errors: dict[str, str] = {}
-    new_values: dict[str, int] = {}
-    for key, value in values.items():
-        if key not in FIELD_LABELS:
-            errors[key] = f"未知的参数 {key}。 / Unknown setting {key}."
-            continue
-        try:
-            new_values[key] = getattr(RuleSettings.from_mapping({key: value}), key)
-        except ValueError as exc:
-            errors[key] = str(exc)
-    if errors:
-        raise ValidationFailed(errors)
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.settings")
+        c = Checks(date.today())
+        new_values: dict[str, int] = {}
+        for key, value in values.items():
+            if key not in FIELD_LABELS:
+                c.add(key, f"未知的参数 {key}。", f"Unknown setting {key}.")
+                continue
+            try:
+                new_values[key] = getattr(RuleSettings.from_mapping({key: value}), key)
+            except ValueError as exc:
+                c.refusal(key, exc)
+        c.done()
+        check_trail_version(session, "rule_settings", None, expected_version, ("规则参数", "The rule settings"))
 
-    current = load_settings(session).to_mapping()
-    try:  # rules across settings (not all full marks or weights 0)
-        RuleSettings.from_mapping({**current, **new_values})
-    except ValueError as exc:
-        raise ValidationFailed({next(iter(new_values)): str(exc)}) from None
-    changed = {k: (current[k], v) for k, v in new_values.items() if current[k] != v}
-    if not changed:
-        return SettingsSaved({}, Recomputed())
-    defaults = RuleSettings().to_mapping()
-    now = datetime.now().replace(microsecond=0)
-    for key, (_old, new) in changed.items():
-        row = session.get(RuleSetting, key)
-        if new == defaults[key]:
-            if row is not None:
-                session.delete(row)
-        elif row is None:
-            session.add(RuleSetting(key=key, value=str(new), updated_by=actor.username, updated_at=now))
-        else:
-            row.value, row.updated_by, row.updated_at = str(new), actor.username, now
-    session.flush()
-    audit(
-        session, actor, "settings.save", "rule_settings", None,
-        {k: old for k, (old, _new) in changed.items()},
-        {k: new for k, (_old, new) in changed.items()},
-    )
-    counts = Recomputed()
-    if DEADLINE_SETTINGS & changed.keys():
-        counts = recompute_deadlines(session, None)
-    return SettingsSaved(changed, counts)
+        current = load_settings(session).to_mapping()
+        try:  # rules across settings (not all full marks or weights 0)
+            RuleSettings.from_mapping({**current, **new_values})
+        except ValueError as exc:
+            c.refusal(next(iter(new_values), "settings"), exc)
+            c.done()
+        changed = {k: (current[k], v) for k, v in new_values.items() if current[k] != v}
+        if not changed:
+            return SettingsSaved({}, Recomputed())
+        defaults = RuleSettings().to_mapping()
+        now = datetime.now().replace(microsecond=0)
+        for key, (_old, new) in changed.items():
+            row = session.get(RuleSetting, key)
+            if new == defaults[key]:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(RuleSetting(key=key, value=str(new), updated_by=actor.username, updated_at=now))
+            else:
+                row.value, row.updated_by, row.updated_at = str(new), actor.username, now
+        session.flush()
+        audit(
+            session, actor, "settings.save", "rule_settings", None,
+            {k: old for k, (old, _new) in changed.items()},
+            {k: new for k, (_old, new) in changed.items()},
+        )
+        counts = Recomputed()
+        if DEADLINE_SETTINGS & changed.keys():
+            counts = recompute_deadlines(session, None)
+        return SettingsSaved(changed, counts)

@@ -40,7 +40,7 @@ def _transition(c: Checks, current: str, target: str) -> None:
     try:
         lifecycle.check_transition("assistance", current, target)
     except lifecycle.TransitionError as exc:
-        c.errors.setdefault("status", str(exc))
+        c.refusal("status", exc)
 
 
 def request_assistance(
@@ -53,6 +53,7 @@ def request_assistance(
     requested_on: date,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """Register a request with the next ``XZ-<year>-<4 digits>`` number and its due date."""
     today = today or date.today()
@@ -86,7 +87,7 @@ def request_assistance(
         audit(session, actor, "assist.create", AssistanceRequest.__tablename__, req.id, None, snapshot(req))
         return saved(req)
 
-    return run_write(work, engine)
+    return run_write(work, engine, uow=uow)
 
 
 def extend_assistance(
@@ -97,6 +98,7 @@ def extend_assistance(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """The agency asked takes the extension for a technical appraisal: the due date moves
     back by the configured extra working days. Once per request, while it is open."""
@@ -121,7 +123,7 @@ def extend_assistance(
 
     return change_record(
         actor, AssistanceRequest, request_id, expected_version, KIND_LABEL, "assist.extend", apply,
-        today=today or date.today(), engine=engine,
+        today=today or date.today(), engine=engine, uow=uow,
     )
 
 
@@ -134,6 +136,7 @@ def answer_assistance(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """The written answer (待答复 → 已答复); not before the request, not after today."""
 
@@ -150,5 +153,5 @@ def answer_assistance(
 
     return change_record(
         actor, AssistanceRequest, request_id, expected_version, KIND_LABEL, "assist.answer", apply,
-        today=today or date.today(), engine=engine,
+        today=today or date.today(), engine=engine, uow=uow,
     )

@@ -23,14 +23,12 @@ from data_access.commands.base import (
     Actor,
     CommandError,
     NotFound,
-    ValidationFailed,
     audit,
     authorize,
     check_version,
     snapshot,
 )
-from data_access.commands.meetings import _check_agencies, _clean_text, _m, _today
-from data_access.db import write_session
+from data_access.validation import Checks, unit_of_work
 from data_access.models import AgendaItem, Decision, DecisionAgency, Meeting, ProgressNote
 
 __all__ = ["DecisionSaved", "NoteSaved", "record_decision", "post_progress", "complete_decision"]
@@ -65,7 +63,7 @@ def _saved(d: Decision) -> DecisionSaved:
 def _load_decision(session: Session, decision_id: int) -> Decision:
     decision = session.get(Decision, decision_id)
     if decision is None:
-        raise NotFound(_m(f"找不到编号为 {decision_id} 的议定事项。", f"Decision {decision_id} does not exist."))
+        raise NotFound((f"找不到编号为 {decision_id} 的议定事项。", f"Decision {decision_id} does not exist."))
     return decision
 
 
@@ -85,44 +83,44 @@ def record_decision(
     expected_version: int | None = None,
     today: date | None = None,
     engine=None,
+    uow=None,
 ) -> DecisionSaved:
     """Record a decision taken in session. ``item_id`` is the agenda item it settles (usually
     the one on the projector); ``expected_version`` is that item's version as shown."""
     authorize(actor, "decision.record")
-    today = _today(today)
-    with write_session(engine) as session:
+    today = today or date.today()
+    with unit_of_work(engine, uow) as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
-            raise NotFound(_m(f"找不到编号为 {meeting_id} 的会议。", f"Meeting {meeting_id} does not exist."))
+            raise NotFound((f"找不到编号为 {meeting_id} 的会议。", f"Meeting {meeting_id} does not exist."))
         if meeting.status != "in_session":
             raise CommandError(
-                _m("只能在会议进行中记录议定事项。", "Decisions are recorded while the meeting is in session."),
+                ("只能在会议进行中记录议定事项。", "Decisions are recorded while the meeting is in session."),
                 "status",
             )
-        errors: dict[str, str] = {}
-        text = _clean_text(errors, "text", text, MAX_DECISION_TEXT, "议定事项内容", "decision", required=True)
+        c = Checks(today)
+        text = c.short_text("text", text, MAX_DECISION_TEXT, "议定事项内容", "decision", required=True)
         if lead_agency_id is None:
-            errors["lead_agency_id"] = _m("请选择牵头单位。", "Choose the lead agency.")
+            c.add("lead_agency_id", "请选择牵头单位。", "Choose the lead agency.")
         else:
-            _check_agencies(errors, "lead_agency_id", session, [lead_agency_id])
-        co_ids = _check_agencies(errors, "co_agency_ids", session, co_agency_ids)
+            c.agency_ids(session, "lead_agency_id", [lead_agency_id])
+        co_ids = c.agency_ids(session, "co_agency_ids", co_agency_ids)
         if lead_agency_id is not None and int(lead_agency_id) in co_ids:
-            errors["co_agency_ids"] = _m("牵头单位不必再列为配合单位。", "The lead agency is not also a co-agency.")
+            c.add("co_agency_ids", "牵头单位不必再列为配合单位。", "The lead agency is not also a co-agency.")
         if not isinstance(due_on, date):
-            errors["due_on"] = _m("请选择完成时限。", "Choose the due date.")
+            c.add("due_on", "请选择完成时限。", "Choose the due date.")
         elif due_on < max(today, meeting.held_on):
-            errors["due_on"] = _m(
+            c.add("due_on", 
                 f"完成时限 {due_on} 不能早于会议日期。",
                 f"The due date {due_on} cannot be before the meeting.",
             )
         if item_id is not None:
             item = session.get(AgendaItem, item_id)
             if item is None or item.meeting_id != meeting.id or item.status != "approved":
-                errors["item_id"] = _m("只能关联本次会议已审定的议题。", "Link an approved item of this meeting.")
+                c.add("item_id", "只能关联本次会议已审定的议题。", "Link an approved item of this meeting.")
             else:
-                check_version(session, item, expected_version, f"议题“{item.title}”")
-        if errors:
-            raise ValidationFailed(errors)
+                check_version(session, item, expected_version, (f"议题“{item.title}”", f"Agenda item “{item.title}”"))
+        c.done()
         decision = Decision(
             meeting_id=meeting.id,
             item_id=item_id,
@@ -148,27 +146,27 @@ def post_progress(
     agency_id: int | None = None,
     today: date | None = None,
     engine=None,
+    uow=None,
 ) -> NoteSaved:
     """A responsible agency (lead or co-agency) reports progress on an open decision.
     ``agency_id`` is the reporting agency: by default the user's own when it is responsible;
     a note the office posts in its own name has none."""
-    today = _today(today)
-    with write_session(engine) as session:
+    today = today or date.today()
+    with unit_of_work(engine, uow) as session:
         decision = _load_decision(session, decision_id)
         responsible = [decision.lead_agency_id, *_co_ids(session, decision.id)]
         reporter = agency_id
         if reporter is None and actor.agency_id in responsible:
             reporter = actor.agency_id
         authorize(actor, "decision.progress", responsible)
-        errors: dict[str, str] = {}
-        note = _clean_text(errors, "note", note, 2000, "进展情况", "progress note", required=True)
+        c = Checks(today)
+        note = c.short_text("note", note, 2000, "进展情况", "progress note", required=True)
         if reporter is not None and int(reporter) not in responsible:
-            errors["agency_id"] = _m("填报单位须是该事项的牵头或配合单位。",
+            c.add("agency_id", "填报单位须是该事项的牵头或配合单位。",
                                      "The reporting agency must be the lead or a co-agency.")
-        if errors:
-            raise ValidationFailed(errors)
+        c.done()
         if decision.status != "open":
-            raise CommandError(_m("该议定事项已办结或撤销，不能再填报进展。",
+            raise CommandError(("该议定事项已办结或撤销，不能再填报进展。",
                                   "This decision is no longer open."), "status")
         row = ProgressNote(decision_id=decision.id, on=today, agency_id=reporter,
                            username=actor.username, note=note)
@@ -188,26 +186,26 @@ def complete_decision(
     expected_version: int | None = None,
     today: date | None = None,
     engine=None,
+    uow=None,
 ) -> DecisionSaved:
     """Mark a decision done (办结) with the evidence of what was done. The lead agency's head
     may do it for their own decision; the office and the chair for any."""
-    today = _today(today)
+    today = today or date.today()
     done_on = done_on or today
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         decision = _load_decision(session, decision_id)
         authorize(actor, "decision.complete", [decision.lead_agency_id])
-        check_version(session, decision, expected_version, "该议定事项")
-        errors: dict[str, str] = {}
-        evidence = _clean_text(errors, "evidence", evidence, 2000, "办结情况及佐证", "evidence", required=True)
+        check_version(session, decision, expected_version, ("该议定事项", "The decision"))
+        c = Checks(today)
+        evidence = c.short_text("evidence", evidence, 2000, "办结情况及佐证", "evidence", required=True)
         meeting_on = session.scalar(select(Meeting.held_on).where(Meeting.id == decision.meeting_id))
         if done_on > today:
-            errors["done_on"] = _m("办结日期不能晚于今天。", "The completion date cannot be in the future.")
+            c.add("done_on", "办结日期不能晚于今天。", "The completion date cannot be in the future.")
         elif done_on < meeting_on:
-            errors["done_on"] = _m("办结日期不能早于作出决定的会议。", "The completion date cannot precede the meeting.")
-        if errors:
-            raise ValidationFailed(errors)
+            c.add("done_on", "办结日期不能早于作出决定的会议。", "The completion date cannot precede the meeting.")
+        c.done()
         if decision.status != "open":
-            raise CommandError(_m("该议定事项已办结或撤销。", "This decision is no longer open."), "status")
+            raise CommandError(("该议定事项已办结或撤销。", "This decision is no longer open."), "status")
         before = snapshot(decision)
         decision.status = "done"
         decision.done_on = done_on

@@ -84,6 +84,7 @@ def raise_dispute(
     interim_handler_id: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """Register a dispute between two or more agencies (``ZY-<year>-<3 digits>``); it starts
     in joint interim handling. A member may only raise one its own agency is party to."""
@@ -123,7 +124,7 @@ def raise_dispute(
         audit(session, actor, "dispute.raise", Dispute.__tablename__, dispute.id, None, after)
         return saved(dispute)
 
-    return run_write(work, engine)
+    return run_write(work, engine, uow=uow)
 
 
 def _open_check(c: Checks, dispute: Dispute) -> None:
@@ -141,6 +142,7 @@ def advance_dispute(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """Move the dispute to its next stage with a note saying why (e.g. negotiation failed).
     ``needs_meeting`` flags it for the joint meeting's agenda (None leaves the flag)."""
@@ -176,7 +178,7 @@ def advance_dispute(
 
     return change_record(
         actor, Dispute, dispute_id, expected_version, KIND_LABEL, "dispute.advance", apply,
-        today=today or date.today(), engine=engine,
+        today=today or date.today(), engine=engine, uow=uow,
     )
 
 
@@ -188,6 +190,7 @@ def record_interim_handler(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """Record which agency handles the matter meanwhile (先予协同处置) so the violation stops."""
 
@@ -200,7 +203,7 @@ def record_interim_handler(
 
     return change_record(
         actor, Dispute, dispute_id, expected_version, KIND_LABEL, "dispute.interim_handler", apply,
-        today=today or date.today(), engine=engine,
+        today=today or date.today(), engine=engine, uow=uow,
     )
 
 
@@ -214,6 +217,7 @@ def resolve_dispute(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """Close the dispute with its outcome and, usually, the agency found responsible."""
 
@@ -240,5 +244,5 @@ def resolve_dispute(
 
     return change_record(
         actor, Dispute, dispute_id, expected_version, KIND_LABEL, "dispute.resolve", apply,
-        today=today or date.today(), engine=engine,
+        today=today or date.today(), engine=engine, uow=uow,
     )

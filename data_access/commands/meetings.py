@@ -23,24 +23,26 @@ audited exception.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from data_access.commands.base import (
     Actor,
     CommandError,
     NotFound,
+    PermissionDenied,
     ValidationFailed,
     audit,
     authorize,
     check_version,
     snapshot,
 )
-from data_access.db import write_session
+from data_access.validation import Checks, unit_of_work
 from data_access.models import (
     Agency,
     AgendaItem,
@@ -118,10 +120,6 @@ class ItemSaved:
     version: int
 
 
-def _m(zh: str, en: str) -> str:
-    return f"{zh} / {en}"
-
-
 def _today(today: date | None) -> date:
     return today or date.today()
 
@@ -144,15 +142,30 @@ def _load_meeting(session: Session, meeting_id: int, *, lock: bool = False) -> M
         stmt = stmt.with_for_update()
     meeting = session.scalars(stmt).one_or_none()
     if meeting is None:
-        raise NotFound(_m(f"找不到编号为 {meeting_id} 的会议。", f"Meeting {meeting_id} does not exist."))
+        raise NotFound((f"找不到编号为 {meeting_id} 的会议。", f"Meeting {meeting_id} does not exist."))
     return meeting
 
 
 def _load_item(session: Session, item_id: int) -> AgendaItem:
     item = session.get(AgendaItem, item_id)
     if item is None:
-        raise NotFound(_m(f"找不到编号为 {item_id} 的议题。", f"Agenda item {item_id} does not exist."))
+        raise NotFound((f"找不到编号为 {item_id} 的议题。", f"Agenda item {item_id} does not exist."))
     return item
+
+
+def _check_meeting_version(session: Session, meeting: Meeting, expected_version: int | None) -> None:
+    """Refuse an action on a meeting (or its agenda) shown at another version."""
+    if expected_version is None or meeting.version == expected_version:
+        return
+    item_ids = [str(i) for i in session.scalars(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id))]
+    check_version(session, meeting, expected_version, (f"会议 {meeting.number}", f"Meeting {meeting.number}"),
+                  parts=("agenda_items", item_ids))
+
+
+def _touch(meeting: Meeting) -> None:
+    """A change of the agenda is a change of the meeting: bump its version, so that an
+    approval (or any action) shown before the change is refused as stale."""
+    flag_modified(meeting, "status")
 
 
 def _transition(kind: str, current: str, target: str) -> None:
@@ -167,7 +180,7 @@ def _require_editable_agenda(meeting: Meeting) -> None:
         return
     if meeting.status == "approved":
         raise CommandError(
-            _m(
+            (
                 f"{meeting.number} 的议程已审定并锁定；如需修改，请由联席会议办公室先解锁。",
                 f"The agenda of {meeting.number} is approved and locked; the office must unlock it first.",
             ),
@@ -175,7 +188,7 @@ def _require_editable_agenda(meeting: Meeting) -> None:
         )
     label = lifecycle.status_label("meeting", meeting.status)
     raise CommandError(
-        _m(
+        (
             f"{meeting.number} 当前为“{label}”，议程不能再修改。",
             f"{meeting.number} is {lifecycle.status_label('meeting', meeting.status, 'en').lower()};"
             " its agenda can no longer change.",
@@ -207,46 +220,7 @@ def _default_title(kind: str, held_on: date, number: str) -> str:
 # --------------------------------------------------------------------------- validation
 
 
-def _clean_text(errors: dict, field: str, value: str | None, max_len: int, zh: str, en: str,
-                *, required: bool = False) -> str | None:
-    text = (value or "").strip()
-    if not text:
-        if required:
-            errors[field] = _m(f"请填写{zh}。", f"Enter the {en}.")
-        return None
-    if len(text) > max_len:
-        errors[field] = _m(
-            f"{zh}不能超过 {max_len} 个字（现为 {len(text)} 个）。",
-            f"The {en} may be at most {max_len} characters (it has {len(text)}).",
-        )
-    return text
-
-
-def _active_agencies(session: Session, ids: Iterable[int]) -> dict[int, Agency]:
-    ids = {int(i) for i in ids}
-    if not ids:
-        return {}
-    rows = session.scalars(select(Agency).where(Agency.id.in_(ids))).all()
-    return {a.id: a for a in rows}
-
-
-def _check_agencies(errors: dict, field: str, session: Session, ids: Iterable[int],
-                    *, allow_inactive: bool = False) -> list[int]:
-    wanted = list(dict.fromkeys(int(i) for i in ids))
-    found = _active_agencies(session, wanted)
-    missing = [i for i in wanted if i not in found]
-    inactive = [found[i].name for i in wanted if i in found and not found[i].active]
-    if missing:
-        errors[field] = _m(f"成员单位不存在（编号 {missing}）。", f"Unknown member agency (id {missing}).")
-    elif inactive and not allow_inactive:
-        errors[field] = _m(
-            f"以下单位已停用，不能选择：{'、'.join(inactive)}。",
-            f"These agencies are deactivated and cannot be chosen: {', '.join(inactive)}.",
-        )
-    return wanted
-
-
-def _clean_observers(errors: dict, observers) -> list[tuple[str, str | None]]:
+def _clean_observers(c: Checks, observers) -> list[tuple[str, str | None]]:
     cleaned: list[tuple[str, str | None]] = []
     for entry in observers or ():
         name, capacity = (entry, None) if isinstance(entry, str) else (entry[0], entry[1] if len(entry) > 1 else None)
@@ -255,7 +229,7 @@ def _clean_observers(errors: dict, observers) -> list[tuple[str, str | None]]:
         if not name:
             continue
         if len(name) > 50 or (capacity and len(capacity) > 50):
-            errors["observers"] = _m(
+            c.add("observers", 
                 "列席人员的姓名和身份各不能超过 50 个字。",
                 "An observer's name and capacity may be at most 50 characters each.",
             )
@@ -264,12 +238,12 @@ def _clean_observers(errors: dict, observers) -> list[tuple[str, str | None]]:
     return cleaned
 
 
-def _check_time(errors: dict, value: str | None) -> str | None:
+def _check_time(c: Checks, value: str | None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
     if not _TIME_RE.match(value):
-        errors["start_time"] = _m("开始时间请写成“14:30”的格式。", "Write the start time as 14:30.")
+        c.add("start_time", "开始时间请写成“14:30”的格式。", "Write the start time as 14:30.")
     return value
 
 
@@ -279,39 +253,38 @@ def _check_time(errors: dict, value: str | None) -> str | None:
 def _create_meeting(session: Session, actor: Actor, *, held_on: date, kind: str, title: str | None,
                     place: str | None, start_time: str | None, chair_name: str | None,
                     invitee_ids: Sequence[int] | None, observers, today: date) -> Meeting:
-    errors: dict[str, str] = {}
+    c = Checks(date.today())
     if kind not in ("regular", "ad_hoc"):
-        errors["kind"] = _m("会议类型只能是例会或临时会议。", "A meeting is either regular or ad hoc.")
+        c.add("kind", "会议类型只能是例会或临时会议。", "A meeting is either regular or ad hoc.")
     if not isinstance(held_on, date):
-        errors["held_on"] = _m("请选择会议日期。", "Choose the meeting date.")
+        c.add("held_on", "请选择会议日期。", "Choose the meeting date.")
     elif held_on < today:
-        errors["held_on"] = _m(
+        c.add("held_on", 
             f"会议日期 {held_on} 已过，不能安排在过去。",
             f"The date {held_on} has passed; a meeting cannot be scheduled in the past.",
         )
-    title = _clean_text(errors, "title", title, 200, "会议名称", "title")
-    place = _clean_text(errors, "place", place, 100, "会议地点", "place")
-    chair_name = _clean_text(errors, "chair_name", chair_name, 50, "主持人", "chair's name")
-    start_time = _check_time(errors, start_time)
-    observer_rows = _clean_observers(errors, observers)
+    title = c.short_text("title", title, 200, "会议名称", "title")
+    place = c.short_text("place", place, 100, "会议地点", "place")
+    chair_name = c.short_text("chair_name", chair_name, 50, "主持人", "chair's name")
+    start_time = _check_time(c, start_time)
+    observer_rows = _clean_observers(c, observers)
     if invitee_ids is None:
         invitees = list(session.scalars(select(Agency.id).where(Agency.active.is_(True)).order_by(Agency.id)))
     else:
-        invitees = _check_agencies(errors, "invitee_ids", session, invitee_ids)
+        invitees = c.agency_ids(session, "invitee_ids", invitee_ids)
     number = None
-    if "kind" not in errors and "held_on" not in errors:
+    if c.ok("kind") and c.ok("held_on"):
         number = meeting_number(session, kind, held_on)
         if kind == "regular":
             taken = session.scalars(select(Meeting).where(Meeting.number == number)).one_or_none()
             if taken is not None:
-                errors["held_on"] = _m(
+                c.add("held_on", 
                     f"{held_on.year}年{held_on.month}月已有例会 {taken.number}（{taken.held_on}，"
                     f"{lifecycle.status_label('meeting', taken.status)}）；同月再开会请安排临时会议。",
                     f"{taken.number} is already that month's regular meeting ({taken.held_on}); "
                     "schedule an ad hoc meeting instead.",
                 )
-    if errors:
-        raise ValidationFailed(errors)
+    c.done()
     meeting = Meeting(
         number=number,
         title=title or _default_title(kind, held_on, number),
@@ -345,6 +318,7 @@ def schedule_meeting(
     observers: Sequence[tuple[str, str | None] | str] = (),
     today: date | None = None,
     engine=None,
+    uow=None,
 ) -> MeetingSaved:
     """Schedule one meeting, regular (``LX-2026-11``: one per month) or ad hoc (``LX-2026-L01``).
 
@@ -352,7 +326,7 @@ def schedule_meeting(
     ``(name, capacity)`` pairs (人大代表、政协委员、社会监督员 …).
     """
     authorize(actor, "meeting.schedule")
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _create_meeting(
             session, actor, held_on=held_on, kind=kind, title=title, place=place,
             start_time=start_time, chair_name=chair_name, invitee_ids=invitee_ids,
@@ -400,19 +374,19 @@ def schedule_regular_meetings(
     invitee_ids: Sequence[int] | None = None,
     today: date | None = None,
     engine=None,
+    uow=None,
 ) -> list[MeetingSaved]:
     """Schedule ``count`` regular meetings from ``first_on``, every ``cadence_months`` months
     (default: the ``meeting_cadence_months`` rule, monthly). Later meetings fall on the same
     day of the month, moved to a working day of that month. All or none are scheduled."""
     authorize(actor, "meeting.schedule")
-    errors: dict[str, str] = {}
+    c = Checks(date.today())
     if not isinstance(count, int) or not 1 <= count <= 24:
-        errors["count"] = _m("一次可安排 1 到 24 次例会。", "Schedule between 1 and 24 meetings at a time.")
+        c.add("count", "一次可安排 1 到 24 次例会。", "Schedule between 1 and 24 meetings at a time.")
     if cadence_months is not None and (not isinstance(cadence_months, int) or not 1 <= cadence_months <= 12):
-        errors["cadence_months"] = _m("会议周期应为 1 到 12 个月。", "The cadence must be 1 to 12 months.")
-    if errors:
-        raise ValidationFailed(errors)
-    with write_session(engine) as session:
+        c.add("cadence_months", "会议周期应为 1 到 12 个月。", "The cadence must be 1 to 12 months.")
+    c.done()
+    with unit_of_work(engine, uow) as session:
         s, cal = load_rules(session)
         step = cadence_months or s.meeting_cadence_months
         saved = []
@@ -441,42 +415,42 @@ def update_meeting(
     expected_version: int | None = None,
     today: date | None = None,
     engine=None,
+    uow=None,
 ) -> MeetingSaved:
     """Change a meeting's date, title, place, time, chair, invitees and observers before it
     is held. A regular meeting moved to another month takes that month's number."""
     authorize(actor, "meeting.schedule")
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
-        check_version(session, meeting, expected_version, f"会议 {meeting.number}")
+        _check_meeting_version(session, meeting, expected_version)
         if meeting.status not in ("planned", "collecting", "approved"):
             raise CommandError(
-                _m("会议已开始、结束或取消，不能再修改安排。",
+                ("会议已开始、结束或取消，不能再修改安排。",
                    "The meeting has started, ended or been cancelled; its arrangements cannot change."),
                 "status",
             )
-        errors: dict[str, str] = {}
+        c = Checks(date.today())
         if not isinstance(held_on, date):
-            errors["held_on"] = _m("请选择会议日期。", "Choose the meeting date.")
+            c.add("held_on", "请选择会议日期。", "Choose the meeting date.")
         elif held_on != meeting.held_on and held_on < _today(today):
-            errors["held_on"] = _m(f"会议日期 {held_on} 已过。", f"The date {held_on} has passed.")
-        title = _clean_text(errors, "title", title, 200, "会议名称", "title", required=True)
-        place = _clean_text(errors, "place", place, 100, "会议地点", "place")
-        chair_name = _clean_text(errors, "chair_name", chair_name, 50, "主持人", "chair's name")
-        start_time = _check_time(errors, start_time)
-        observer_rows = _clean_observers(errors, observers)
-        invitees = _check_agencies(errors, "invitee_ids", session, invitee_ids, allow_inactive=True)
+            c.add("held_on", f"会议日期 {held_on} 已过。", f"The date {held_on} has passed.")
+        title = c.short_text("title", title, 200, "会议名称", "title", required=True)
+        place = c.short_text("place", place, 100, "会议地点", "place")
+        chair_name = c.short_text("chair_name", chair_name, 50, "主持人", "chair's name")
+        start_time = _check_time(c, start_time)
+        observer_rows = _clean_observers(c, observers)
+        invitees = c.agency_ids(session, "invitee_ids", invitee_ids, allow_inactive=True)
         number = meeting.number
-        if "held_on" not in errors and meeting.kind == "regular" and (
+        if c.ok("held_on") and meeting.kind == "regular" and (
             (held_on.year, held_on.month) != (meeting.held_on.year, meeting.held_on.month)
         ):
             number = meeting_number(session, "regular", held_on)
             if session.scalars(select(Meeting.id).where(Meeting.number == number)).first() is not None:
-                errors["held_on"] = _m(
+                c.add("held_on", 
                     f"{held_on.year}年{held_on.month}月已有例会 {number}。",
                     f"That month already has its regular meeting {number}.",
                 )
-        if errors:
-            raise ValidationFailed(errors)
+        c.done()
         before = snapshot(meeting) | _people(session, meeting.id)
         meeting.number = number
         meeting.held_on = held_on
@@ -520,27 +494,26 @@ def _move(session: Session, actor: Actor, meeting: Meeting, target: str, action:
 
 
 def open_agenda_collection(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
-                           engine=None) -> MeetingSaved:
+                           engine=None, uow=None) -> MeetingSaved:
     """Announce the call for agenda items (议题征集): planned -> collecting."""
     authorize(actor, "meeting.schedule")
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
-        check_version(session, meeting, expected_version, f"会议 {meeting.number}")
+        _check_meeting_version(session, meeting, expected_version)
         _move(session, actor, meeting, "collecting", "meeting.open_collection")
         return _meeting_saved(meeting)
 
 
 def cancel_meeting(actor: Actor, meeting_id: int, *, reason: str, expected_version: int | None = None,
-                   engine=None) -> MeetingSaved:
+                   engine=None, uow=None) -> MeetingSaved:
     """Cancel a meeting that has not been closed; the reason goes into the audit trail."""
     authorize(actor, "meeting.schedule")
-    errors: dict[str, str] = {}
-    reason = _clean_text(errors, "reason", reason, 500, "取消原因", "reason", required=True)
-    if errors:
-        raise ValidationFailed(errors)
-    with write_session(engine) as session:
+    c = Checks(date.today())
+    reason = c.short_text("reason", reason, 500, "取消原因", "reason", required=True)
+    c.done()
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
-        check_version(session, meeting, expected_version, f"会议 {meeting.number}")
+        _check_meeting_version(session, meeting, expected_version)
         _transition("meeting", meeting.status, "cancelled")
         before = snapshot(meeting)
         meeting.status = "cancelled"
@@ -555,7 +528,7 @@ def cancel_meeting(actor: Actor, meeting_id: int, *, reason: str, expected_versi
 # --------------------------------------------------------------------------- agenda items
 
 
-def _check_links(errors: dict, session: Session, referral_ids, dispute_ids, decision_ids):
+def _check_links(c: Checks, session: Session, referral_ids, dispute_ids, decision_ids):
     out = []
     for field, model, ids, zh, en in (
         ("referral_ids", Referral, referral_ids, "移送案件", "referral"),
@@ -567,27 +540,27 @@ def _check_links(errors: dict, session: Session, referral_ids, dispute_ids, deci
             found = set(session.scalars(select(model.id).where(model.id.in_(wanted))))
             missing = [i for i in wanted if i not in found]
             if missing:
-                errors[field] = _m(f"关联的{zh}不存在（编号 {missing}）。", f"Unknown linked {en} (id {missing}).")
+                c.add(field, f"关联的{zh}不存在（编号 {missing}）。", f"Unknown linked {en} (id {missing}).")
         out.append(wanted)
     return out
 
 
-def _referrals_by_number(errors: dict, session: Session, numbers: Sequence[str]) -> list[int]:
+def _referrals_by_number(c: Checks, session: Session, numbers: Sequence[str]) -> list[int]:
     wanted = list(dict.fromkeys(n.strip().upper() for n in numbers or () if n and n.strip()))
     if not wanted:
         return []
     found = dict(session.execute(select(Referral.number, Referral.id).where(Referral.number.in_(wanted))).all())
     missing = [n for n in wanted if n not in found]
     if missing:
-        errors["referral_ids"] = _m(
+        c.add("referral_ids", 
             f"找不到这些移送编号：{'、'.join(missing)}。", f"No referral has the number(s): {', '.join(missing)}."
         )
     return [found[n] for n in wanted if n in found]
 
 
-def _check_minutes(errors: dict, minutes) -> int:
+def _check_minutes(c: Checks, minutes) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_ITEM_MINUTES:
-        errors["minutes"] = _m(
+        c.add("minutes", 
             f"时长应为 1 到 {MAX_ITEM_MINUTES} 分钟的整数。",
             f"Give the minutes as a whole number from 1 to {MAX_ITEM_MINUTES}.",
         )
@@ -616,6 +589,7 @@ def submit_agenda_item(
     minutes: int = 10,
     today: date | None = None,
     engine=None,
+    uow=None,
 ) -> ItemSaved:
     """A member submits an agenda item (议题). Submitted after the cut-off (ten days before
     the meeting, ``rules.deadlines.agenda_cutoff``) it is marked late and waits for the
@@ -624,24 +598,23 @@ def submit_agenda_item(
     today = _today(today)
     agency_id = submitting_agency_id if submitting_agency_id is not None else actor.agency_id
     authorize(actor, "agenda.submit", [agency_id])
-    with write_session(engine) as session:
-        meeting = _load_meeting(session, meeting_id)
+    with unit_of_work(engine, uow) as session:
+        meeting = _load_meeting(session, meeting_id, lock=True)
         _require_editable_agenda(meeting)
         s, _cal = load_rules(session)
-        errors: dict[str, str] = {}
-        title = _clean_text(errors, "title", title, 200, "议题名称", "title", required=True)
+        c = Checks(date.today())
+        title = c.short_text("title", title, 200, "议题名称", "title", required=True)
         if kind not in lifecycle.AGENDA_KINDS:
-            errors["kind"] = _m("请选择议题类型。", "Choose the kind of item.")
-        presenter = _clean_text(errors, "presenter", presenter, 50, "汇报人", "presenter")
-        minutes = _check_minutes(errors, minutes)
+            c.add("kind", "请选择议题类型。", "Choose the kind of item.")
+        presenter = c.short_text("presenter", presenter, 50, "汇报人", "presenter")
+        minutes = _check_minutes(c, minutes)
         if agency_id is not None:
-            _check_agencies(errors, "submitting_agency_id", session, [agency_id])
+            c.agency_ids(session, "submitting_agency_id", [agency_id])
         if today > meeting.held_on:
-            errors["meeting_id"] = _m("会议日期已过，不能再提交议题。", "The meeting date has passed.")
-        by_number = _referrals_by_number(errors, session, referral_numbers)
-        links = _check_links(errors, session, [*referral_ids, *by_number], dispute_ids, decision_ids)
-        if errors:
-            raise ValidationFailed(errors)
+            c.add("meeting_id", "会议日期已过，不能再提交议题。", "The meeting date has passed.")
+        by_number = _referrals_by_number(c, session, referral_numbers)
+        links = _check_links(c, session, [*referral_ids, *by_number], dispute_ids, decision_ids)
+        c.done()
         item = AgendaItem(
             meeting_id=meeting.id,
             title=title,
@@ -658,6 +631,7 @@ def submit_agenda_item(
         session.add(item)
         session.flush()
         _add_links(session, item, *links)
+        _touch(meeting)
         audit(session, actor, "agenda.submit", "agenda_items", item.id, None,
               snapshot(item) | {"referral_ids": links[0], "dispute_ids": links[1], "decision_ids": links[2]})
         return _item_saved(item)
@@ -680,29 +654,32 @@ def review_agenda_item(
     minutes: int | None = None,
     expected_version: int | None = None,
     engine=None,
+    uow=None,
 ) -> ItemSaved:
     """Approve (审定), defer (暂缓) or decline (不予列入) an item. An approved item goes to the
     end of the running order. A late item waits for the office: only the office decides it."""
     authorize(actor, "agenda.review")
     if decision not in ("approved", "deferred", "declined", "submitted"):
-        raise ValidationFailed({"decision": _m("请选择审定意见。", "Choose approve, defer or decline.")})
-    with write_session(engine) as session:
+        raise ValidationFailed({"decision": ("请选择审定意见。", "Choose approve, defer or decline.")})
+    with unit_of_work(engine, uow) as session:
         item = _load_item(session, item_id)
         meeting = _load_meeting(session, item.meeting_id, lock=True)
-        check_version(session, item, expected_version, f"议题“{item.title}”")
+        check_version(session, item, expected_version, (f"议题“{item.title}”", f"Agenda item “{item.title}”"))
         _require_editable_agenda(meeting)
-        if item.late and actor.role != "office":
-            raise CommandError(
-                _m("逾期提交的议题由联席会议办公室决定是否列入。",
-                   "A late item waits for the joint meeting office's decision."),
-                "decision",
-            )
+        if item.late:
+            try:
+                authorize(actor, "agenda.admit_late")
+            except PermissionDenied:
+                raise PermissionDenied(
+                    ("逾期提交的议题只能由联席会议办公室决定是否列入。",
+                     "A late item waits for the joint meeting office's decision."),
+                    "decision",
+                ) from None
         _transition("agenda_item", item.status, decision)
-        errors: dict[str, str] = {}
+        c = Checks(date.today())
         if minutes is not None:
-            minutes = _check_minutes(errors, minutes)
-        if errors:
-            raise ValidationFailed(errors)
+            minutes = _check_minutes(c, minutes)
+        c.done()
         before = snapshot(item)
         item.status = decision
         if minutes is not None:
@@ -711,6 +688,7 @@ def review_agenda_item(
         session.flush()
         audit(session, actor, f"agenda.{decision}", "agenda_items", item.id, before, snapshot(item))
         _renumber(session, meeting.id)
+        _touch(meeting)
         return _item_saved(item)
 
 
@@ -726,11 +704,14 @@ def _renumber(session: Session, meeting_id: int) -> None:
     session.flush()
 
 
-def order_agenda(actor: Actor, meeting_id: int, item_ids: Sequence[int], *, engine=None) -> list[ItemSaved]:
-    """Set the running order: ``item_ids`` lists every approved item, first to last."""
+def order_agenda(actor: Actor, meeting_id: int, item_ids: Sequence[int], *, expected_version: int | None = None,
+                 engine=None, uow=None) -> list[ItemSaved]:
+    """Set the running order: ``item_ids`` lists every approved item, first to last;
+    ``expected_version`` is the meeting's, as the agenda was shown."""
     authorize(actor, "agenda.review")
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
+        _check_meeting_version(session, meeting, expected_version)
         _require_editable_agenda(meeting)
         approved = {
             i.id: i for i in session.scalars(
@@ -738,13 +719,14 @@ def order_agenda(actor: Actor, meeting_id: int, item_ids: Sequence[int], *, engi
         }
         wanted = [int(i) for i in item_ids]
         if sorted(wanted) != sorted(approved) or len(set(wanted)) != len(wanted):
-            raise ValidationFailed({"item_ids": _m(
+            raise ValidationFailed({"item_ids": (
                 "排序须包含全部已审定议题，且每个议题只出现一次。",
                 "The order must list every approved item exactly once.",
             )})
         before = {i.id: i.position for i in approved.values()}
         for pos, item_id in enumerate(wanted, start=1):
             approved[item_id].position = pos
+        _touch(meeting)
         session.flush()
         audit(session, actor, "agenda.order", "meetings", meeting.id,
               {"order": sorted(before, key=before.get)}, {"order": wanted})
@@ -752,20 +734,20 @@ def order_agenda(actor: Actor, meeting_id: int, item_ids: Sequence[int], *, engi
 
 
 def allot_minutes(actor: Actor, item_id: int, minutes: int, *, expected_version: int | None = None,
-                  engine=None) -> ItemSaved:
+                  engine=None, uow=None) -> ItemSaved:
     """Give an item its time on the agenda (the projector's countdown runs from it)."""
     authorize(actor, "agenda.review")
-    errors: dict[str, str] = {}
-    minutes = _check_minutes(errors, minutes)
-    if errors:
-        raise ValidationFailed(errors)
-    with write_session(engine) as session:
+    c = Checks(date.today())
+    minutes = _check_minutes(c, minutes)
+    c.done()
+    with unit_of_work(engine, uow) as session:
         item = _load_item(session, item_id)
-        meeting = _load_meeting(session, item.meeting_id)
-        check_version(session, item, expected_version, f"议题“{item.title}”")
+        meeting = _load_meeting(session, item.meeting_id, lock=True)
+        check_version(session, item, expected_version, (f"议题“{item.title}”", f"Agenda item “{item.title}”"))
         _require_editable_agenda(meeting)
         before = snapshot(item)
         item.minutes = minutes
+        _touch(meeting)
         session.flush()
         audit(session, actor, "agenda.minutes", "agenda_items", item.id, before, snapshot(item))
         return _item_saved(item)
@@ -777,8 +759,10 @@ def add_suggested_item(
     key: str,
     *,
     minutes: int | None = None,
+    expected_version: int | None = None,
     today: date | None = None,
     engine=None,
+    uow=None,
 ) -> ItemSaved:
     """Put one of the product's suggestions (see ``queries.meetings.suggested_items``) on the
     agenda, with its evidence and links, in one step. The suggestion is recomputed here from
@@ -788,21 +772,21 @@ def add_suggested_item(
 
     authorize(actor, "agenda.review")
     today = _today(today)
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
+        _check_meeting_version(session, meeting, expected_version)
         _require_editable_agenda(meeting)
         found = {s.key: s for s in suggested_items(session, meeting.id, today=today)}
         suggestion = found.get(key)
         if suggestion is None:
             raise CommandError(
-                _m("该建议议题已不成立或已在议程中，请刷新页面。",
+                ("该建议议题已不成立或已在议程中，请刷新页面。",
                    "That suggestion no longer holds or is already on the agenda; reload the page."),
                 "key",
             )
-        errors: dict[str, str] = {}
-        minutes = _check_minutes(errors, suggestion.minutes if minutes is None else minutes)
-        if errors:
-            raise ValidationFailed(errors)
+        c = Checks(date.today())
+        minutes = _check_minutes(c, suggestion.minutes if minutes is None else minutes)
+        c.done()
         item = AgendaItem(
             meeting_id=meeting.id,
             title=suggestion.title[:200],
@@ -820,33 +804,33 @@ def add_suggested_item(
         session.add(item)
         session.flush()
         _add_links(session, item, suggestion.referral_ids, suggestion.dispute_ids, suggestion.decision_ids)
+        _touch(meeting)
         audit(session, actor, "agenda.add_suggested", "agenda_items", item.id, None, snapshot(item))
         return _item_saved(item)
 
 
 def approve_agenda(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
-                   engine=None) -> MeetingSaved:
+                   engine=None, uow=None) -> MeetingSaved:
     """Approve (审定) the agenda and lock it. Every item must have been decided and at least
     one approved. A planned meeting passes through ``collecting`` on the way."""
     authorize(actor, "agenda.review")
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
-        check_version(session, meeting, expected_version, f"会议 {meeting.number}")
+        _check_meeting_version(session, meeting, expected_version)
         _require_editable_agenda(meeting)
         counts = dict(session.execute(
             select(AgendaItem.status, func.count()).where(AgendaItem.meeting_id == meeting.id)
             .group_by(AgendaItem.status)
         ).all())
-        errors: dict[str, str] = {}
+        c = Checks(date.today())
         if counts.get("submitted"):
-            errors["items"] = _m(
+            c.add("items", 
                 f"还有 {counts['submitted']} 个议题未审定，请先逐一审定、暂缓或不予列入。",
                 f"{counts['submitted']} item(s) still await a decision: approve, defer or decline each.",
             )
         elif not counts.get("approved"):
-            errors["items"] = _m("议程中还没有审定的议题。", "No item has been approved yet.")
-        if errors:
-            raise ValidationFailed(errors)
+            c.add("items", "议程中还没有审定的议题。", "No item has been approved yet.")
+        c.done()
         if meeting.status == "planned":
             _move(session, actor, meeting, "collecting", "meeting.open_collection")
         _renumber(session, meeting.id)
@@ -855,24 +839,18 @@ def approve_agenda(actor: Actor, meeting_id: int, *, expected_version: int | Non
 
 
 def unlock_agenda(actor: Actor, meeting_id: int, *, reason: str, expected_version: int | None = None,
-                  engine=None) -> MeetingSaved:
+                  engine=None, uow=None) -> MeetingSaved:
     """The office reopens an approved agenda (approved -> collecting), giving a reason."""
-    authorize(actor, "agenda.review")
-    if actor.role != "office":
-        raise CommandError(
-            _m("只有联席会议办公室可以解锁已审定的议程。", "Only the joint meeting office can unlock an approved agenda."),
-            "status",
-        )
-    errors: dict[str, str] = {}
-    reason = _clean_text(errors, "reason", reason, 500, "解锁原因", "reason", required=True)
-    if errors:
-        raise ValidationFailed(errors)
-    with write_session(engine) as session:
+    authorize(actor, "agenda.unlock")
+    c = Checks(date.today())
+    reason = c.short_text("reason", reason, 500, "解锁原因", "reason", required=True)
+    c.done()
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
-        check_version(session, meeting, expected_version, f"会议 {meeting.number}")
+        _check_meeting_version(session, meeting, expected_version)
         if meeting.status != "approved":
             raise CommandError(
-                _m("只有“议程已审定”的会议可以解锁议程。", "Only a meeting whose agenda is approved can be unlocked."),
+                ("只有“议程已审定”的会议可以解锁议程。", "Only a meeting whose agenda is approved can be unlocked."),
                 "status",
             )
         before = snapshot(meeting)
@@ -894,12 +872,12 @@ def _approved_items(session: Session, meeting_id: int) -> list[AgendaItem]:
 
 
 def start_session(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
-                  now: datetime | None = None, engine=None) -> MeetingSaved:
+                  now: datetime | None = None, engine=None, uow=None) -> MeetingSaved:
     """Open the meeting (approved -> in session) with its first item on the projector."""
     authorize(actor, "meeting.run")
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
-        check_version(session, meeting, expected_version, f"会议 {meeting.number}")
+        _check_meeting_version(session, meeting, expected_version)
         items = _approved_items(session, meeting.id)
         first = items[0].id if items else None
         _move(session, actor, meeting, "in_session", "meeting.start",
@@ -907,22 +885,23 @@ def start_session(actor: Actor, meeting_id: int, *, expected_version: int | None
         return _meeting_saved(meeting)
 
 
-def select_item(actor: Actor, meeting_id: int, item_id: int | None, *, now: datetime | None = None,
-                engine=None) -> MeetingSaved:
+def select_item(actor: Actor, meeting_id: int, item_id: int | None, *, expected_version: int | None = None,
+                now: datetime | None = None, engine=None, uow=None) -> MeetingSaved:
     """Put an approved item on the projector and start its countdown. Choosing the item
     already shown keeps its countdown running (a double click does not reset it);
     ``item_id=None`` shows the closing slide with the decisions taken."""
     authorize(actor, "meeting.run")
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
+        _check_meeting_version(session, meeting, expected_version)
         if meeting.status != "in_session":
             raise CommandError(
-                _m("会议尚未开始或已经结束。", "The meeting is not in session."), "status")
+                ("会议尚未开始或已经结束。", "The meeting is not in session."), "status")
         if item_id is not None:
             item = _load_item(session, item_id)
             if item.meeting_id != meeting.id or item.status != "approved":
                 raise CommandError(
-                    _m("只能选择本次会议已审定的议题。", "Choose an approved item of this meeting."), "item_id")
+                    ("只能选择本次会议已审定的议题。", "Choose an approved item of this meeting."), "item_id")
         if item_id == meeting.current_item_id:
             return _meeting_saved(meeting)
         before = snapshot(meeting)
@@ -933,10 +912,11 @@ def select_item(actor: Actor, meeting_id: int, item_id: int | None, *, now: date
         return _meeting_saved(meeting)
 
 
-def stop_session(actor: Actor, meeting_id: int, *, now: datetime | None = None, engine=None) -> MeetingSaved:
+def stop_session(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
+                 now: datetime | None = None, engine=None, uow=None) -> MeetingSaved:
     """End the discussion: the projector shows the closing slide with every decision taken.
     The meeting stays in session (decisions can still be corrected) until it is closed."""
-    return select_item(actor, meeting_id, None, now=now, engine=engine)
+    return select_item(actor, meeting_id, None, expected_version=expected_version, now=now, engine=engine, uow=uow)
 
 
 def record_attendance(
@@ -945,33 +925,36 @@ def record_attendance(
     agencies: Mapping[int, str | tuple[str, str | None]],
     *,
     observers: Mapping[int, bool] | None = None,
+    expected_version: int | None = None,
     engine=None,
+    uow=None,
 ) -> AttendanceSaved:
     """Record who came: ``agencies`` maps agency id -> ``"present"`` / ``"absent"`` /
     ``("deputised", "delegate's name")``; ``observers`` maps observer id -> attended.
     Entries given replace earlier ones; agencies not given keep theirs."""
     authorize(actor, "attendance.record")
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
+        _check_meeting_version(session, meeting, expected_version)
         if meeting.status not in ("approved", "in_session", "closed"):
             raise CommandError(
-                _m("议程审定后才能登记出席情况。", "Attendance is recorded once the agenda is approved."), "status")
-        errors: dict[str, str] = {}
+                ("议程审定后才能登记出席情况。", "Attendance is recorded once the agenda is approved."), "status")
+        c = Checks(date.today())
         rows: dict[int, tuple[str, str | None]] = {}
         for agency_id, value in agencies.items():
             status, delegate = (value, None) if isinstance(value, str) else (value[0], value[1])
             delegate = (delegate or "").strip() or None
             if status not in lifecycle.ATTENDANCE:
-                errors[f"agency_{agency_id}"] = _m("出席情况只能是出席、缺席或委托出席。",
+                c.add(f"agency_{agency_id}", "出席情况只能是出席、缺席或委托出席。",
                                                    "Attendance is present, absent or deputised.")
             elif status == "deputised" and not delegate:
-                errors[f"agency_{agency_id}"] = _m("委托出席请填写代为出席人员姓名。",
+                c.add(f"agency_{agency_id}", "委托出席请填写代为出席人员姓名。",
                                                    "Name the person attending on the agency's behalf.")
             elif delegate and len(delegate) > 50:
-                errors[f"agency_{agency_id}"] = _m("出席人员姓名不能超过 50 个字。",
+                c.add(f"agency_{agency_id}", "出席人员姓名不能超过 50 个字。",
                                                    "The delegate's name may be at most 50 characters.")
             rows[int(agency_id)] = (status, delegate if status == "deputised" else None)
-        _check_agencies(errors, "agencies", session, rows, allow_inactive=True)
+        c.agency_ids(session, "agencies", rows, allow_inactive=True)
         obs_rows = {}
         if observers:
             obs_rows = {
@@ -979,9 +962,8 @@ def record_attendance(
                     MeetingObserver.meeting_id == meeting.id, MeetingObserver.id.in_(list(observers))))
             }
             if len(obs_rows) != len(observers):
-                errors["observers"] = _m("列席人员不属于本次会议。", "Unknown observer for this meeting.")
-        if errors:
-            raise ValidationFailed(errors)
+                c.add("observers", "列席人员不属于本次会议。", "Unknown observer for this meeting.")
+        c.done()
         existing = {
             a.agency_id: a for a in session.scalars(select(Attendance).where(
                 Attendance.meeting_id == meeting.id, Attendance.agency_id.in_(list(rows))))
@@ -1004,6 +986,7 @@ def record_attendance(
                 after[f"observer_{obs_id}"] = obs.attended
         session.flush()
         if after:
+            _touch(meeting)
             audit(session, actor, "attendance.record", "meetings", meeting.id, before or None, after)
         recorded = session.scalar(
             select(func.count()).select_from(Attendance).where(Attendance.meeting_id == meeting.id))
@@ -1011,18 +994,18 @@ def record_attendance(
 
 
 def close_meeting(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
-                  engine=None) -> MeetingSaved:
+                  engine=None, uow=None) -> MeetingSaved:
     """Close the meeting (in session -> closed). Attendance must have been recorded, since
     the minutes list who attended."""
     authorize(actor, "meeting.run")
-    with write_session(engine) as session:
+    with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
-        check_version(session, meeting, expected_version, f"会议 {meeting.number}")
+        _check_meeting_version(session, meeting, expected_version)
         _transition("meeting", meeting.status, "closed")
         recorded = session.scalar(
             select(func.count()).select_from(Attendance).where(Attendance.meeting_id == meeting.id))
         if not recorded:
-            raise ValidationFailed({"attendance": _m(
+            raise ValidationFailed({"attendance": (
                 "请先登记出席情况再结束会议（会议纪要需列明出席单位）。",
                 "Record attendance before closing: the minutes list who attended.",
             )})

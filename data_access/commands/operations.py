@@ -54,6 +54,7 @@ def create_operation(
     applied_on: date | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """Register an operation (``LH-<year>-<3 digits>``) under its start mechanism.
 
@@ -119,7 +120,7 @@ def create_operation(
         audit(session, actor, "operation.create", JointOperation.__tablename__, op.id, None, after)
         return saved(op)
 
-    return run_write(work, engine)
+    return run_write(work, engine, uow=uow)
 
 
 def decide_operation(
@@ -131,6 +132,7 @@ def decide_operation(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """The office (or the leading group through the chair) approves or rejects an application.
     A decision after ``decision_due_on`` is still recorded: the light shows it was late."""
@@ -143,7 +145,7 @@ def decide_operation(
         try:
             lifecycle.check_transition("joint_operation", op.status, target)
         except lifecycle.TransitionError as exc:
-            c.errors.setdefault("status", str(exc))
+            c.refusal("status", exc)
         day = c.date("decided_on", decided_on, L["decided_on"])
         c.not_before("decided_on", day, op.applied_on, L["decided_on"], L["applied_on"])
         c.done()
@@ -156,7 +158,7 @@ def decide_operation(
 
     return change_record(
         actor, JointOperation, operation_id, expected_version, KIND_LABEL, "operation.decide", apply,
-        today=today or date.today(), engine=engine,
+        today=today or date.today(), engine=engine, uow=uow,
     )
 
 
@@ -170,6 +172,7 @@ def advance_operation(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """The lead agency records the start (``in_progress``) or the end (``finished``, with
     the outcome and ``on`` as the end date) of an approved operation."""
@@ -181,7 +184,7 @@ def advance_operation(
             try:
                 lifecycle.check_transition("joint_operation", op.status, target)
             except lifecycle.TransitionError as exc:
-                c.errors.setdefault("status", str(exc))
+                c.refusal("status", exc)
         day = c.date("on", on, L["on"])
         if target == "in_progress":
             c.not_before("on", day, op.decided_on, L["on"], L["decided_on"])
@@ -200,5 +203,5 @@ def advance_operation(
     return change_record(
         actor, JointOperation, operation_id, expected_version, KIND_LABEL, f"operation.{status}"
         if status in ("in_progress", "finished") else "operation.advance", apply,
-        today=today or date.today(), engine=engine,
+        today=today or date.today(), engine=engine, uow=uow,
     )

@@ -82,7 +82,7 @@ def _transition(c: Checks, current: str, target: str, field: str) -> None:
     try:
         lifecycle.check_transition("referral", current, target)
     except lifecycle.TransitionError as exc:
-        c.errors.setdefault(field, str(exc))
+        c.refusal(field, exc)
 
 
 def _event(session: Session, ref: Referral, actor: Actor, old: str | None, new: str, note: str | None) -> None:
@@ -185,6 +185,7 @@ def create_referral(
     sent_time: time | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """Register a new referral with the next ``YS-<year>-<6 digits>`` number.
 
@@ -228,7 +229,7 @@ def create_referral(
         audit(session, actor, "referral.create", OBJECT, ref.id, None, snapshot(ref))
         return _saved(ref)
 
-    return run_write(work, engine)
+    return run_write(work, engine, uow=uow)
 
 
 def _change(
@@ -236,6 +237,7 @@ def _change(
     referral_id: int,
     expected_version: int | None,
     engine: Engine | None,
+    uow: Session | None,
     action: str,
     apply: Callable[[Session, Referral, Checks], list[tuple[str, str, str | None]]],
     today: date,
@@ -249,7 +251,7 @@ def _change(
     def work(session: Session) -> Saved:
         expected = expected_version_ok(expected_version)
         ref = load_for_update(session, Referral, referral_id, KIND_LABEL)
-        check_version(session, ref, expected, f"移送案件{ref.number}")
+        check_version(session, ref, expected, (f"移送案件{ref.number}", f"Referral {ref.number}"))
         before = snapshot(ref)
         # Read the rules before changing anything, so the change is flushed once.
         rules = load_rules(session)
@@ -263,7 +265,7 @@ def _change(
         audit(session, actor, action, OBJECT, ref.id, before, snapshot(ref))
         return _saved(ref)
 
-    return run_write(work, engine)
+    return run_write(work, engine, uow=uow)
 
 
 def send_referral(
@@ -276,6 +278,7 @@ def send_referral(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """Send a draft (待移送 → 已移送). ``approved_by`` fills or replaces who approved it."""
 
@@ -299,7 +302,7 @@ def send_referral(
         ref.status = "sent"
         return [("draft", "sent", None)]
 
-    return _change(actor, referral_id, expected_version, engine, "referral.send", apply, _today(today))
+    return _change(actor, referral_id, expected_version, engine, uow, "referral.send", apply, _today(today))
 
 
 def acknowledge_referral(
@@ -312,6 +315,7 @@ def acknowledge_referral(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """The receiver's written answer: accept (受理), decline (不予受理) or return (退回).
 
@@ -335,7 +339,7 @@ def acknowledge_referral(
         ref.status = target
         return [(old, target, why)]
 
-    return _change(actor, referral_id, expected_version, engine, "referral.acknowledge", apply, _today(today))
+    return _change(actor, referral_id, expected_version, engine, uow, "referral.acknowledge", apply, _today(today))
 
 
 def report_result(
@@ -347,6 +351,7 @@ def report_result(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """The receiver reports how it handled an accepted referral (已受理 → 已反馈)."""
 
@@ -363,7 +368,7 @@ def report_result(
         ref.status = "reported"
         return [(old, "reported", None)]
 
-    return _change(actor, referral_id, expected_version, engine, "referral.report_result", apply, _today(today))
+    return _change(actor, referral_id, expected_version, engine, uow, "referral.report_result", apply, _today(today))
 
 
 def close_referral(
@@ -375,6 +380,7 @@ def close_referral(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """Close a referral (已办结) once it was reported, declined or returned; either the sender
     or the receiver may close it."""
@@ -396,7 +402,7 @@ def close_referral(
         ref.status = "closed"
         return [(old, "closed", remark)]
 
-    return _change(actor, referral_id, expected_version, engine, "referral.close", apply, _today(today))
+    return _change(actor, referral_id, expected_version, engine, uow, "referral.close", apply, _today(today))
 
 
 def revise_referral(
@@ -420,6 +426,7 @@ def revise_referral(
     expected_version: int | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ) -> Saved:
     """The sender edits a draft, or a referral returned to it (退回 → 待移送), and may send it
     again at once (``send=True``). The earlier sending and answer stay in the history."""
@@ -456,7 +463,7 @@ def revise_referral(
             changes.append(("draft", "sent", None if changes else remark))
         return changes
 
-    return _change(actor, referral_id, expected_version, engine, "referral.revise", apply, _today(today))
+    return _change(actor, referral_id, expected_version, engine, uow, "referral.revise", apply, _today(today))
 
 
 def import_ledger(
@@ -467,6 +474,7 @@ def import_ledger(
     filename: str | None = None,
     progress: Callable[[float, str], None] | None = None,
     engine: Engine | None = None,
+    uow: Session | None = None,
 ):
     """Import a ledger of ``kind`` ("referrals" or "agencies") as one all-or-nothing
     transaction, through the same importer as the command line (``data_access.importing``).
@@ -475,7 +483,7 @@ def import_ledger(
 
     writers = {"referrals": importing.import_referrals, "agencies": importing.import_agencies}
     if kind not in writers:
-        raise importing.LedgerError(f"未知的台账类型：{kind} / Unknown ledger kind: {kind}")
+        raise importing.LedgerError((f"未知的台账类型：{kind}", f"Unknown ledger kind: {kind}"))
     return run_write(
-        lambda session: writers[kind](session, actor, rows, filename=filename, progress=progress), engine
+        lambda session: writers[kind](session, actor, rows, filename=filename, progress=progress), engine, uow=uow
     )

@@ -1,7 +1,10 @@
 """User accounts: creating them, signing in and out, and the office's administration of them.
 
-Every function takes the caller's ``Session`` (open it with :func:`data_access.db.write_session`)
-and writes its audit row in that same transaction.
+The commands an actor runs (the office's administration, a user's own password, language and
+logout) have the shape of all commands: the actor, plain values, ``expected_version`` for a
+record they change and an optional unit of work ``uow``. The sign-in steps, which run before
+there is an actor (:func:`check_login`, :func:`authenticate`, :func:`signed_in_user`,
+:func:`bootstrap_admin`), take the caller's ``Session`` and write in its transaction.
 
 Signing in (:func:`check_login`, :func:`authenticate`):
 - Passwords are bcrypt hashes (:mod:`data_access.passwords`).
@@ -18,7 +21,7 @@ Signing in (:func:`check_login`, :func:`authenticate`):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import func, select
@@ -28,6 +31,7 @@ from data_access.commands.base import (
     SYSTEM,
     Actor,
     CommandError,
+    Message,
     NotFound,
     ValidationFailed,
     audit,
@@ -37,6 +41,7 @@ from data_access.commands.base import (
 )
 from data_access.models import Agency, User
 from data_access.passwords import hash_password, verify_password
+from data_access.validation import Checks, unit_of_work
 from rules.lifecycle import ROLES
 
 #: Wrong passwords in a row before the account is locked.
@@ -67,7 +72,7 @@ class LoginOutcome:
 
     user: SignedIn | None
     reason: str  # ok / empty / unknown / wrong_password / locked / inactive / demo_password
-    message: str = ""
+    message: Message = Message("")
     locked_until: datetime | None = None
 
     @property
@@ -77,10 +82,10 @@ class LoginOutcome:
 
 # The same words whether the username or the password was wrong: the answer must not tell
 # which accounts exist.
-_WRONG = (
-    f"用户名或密码不正确（连续输错 {MAX_FAILED_LOGINS} 次，账户将锁定 {LOCK_MINUTES} 分钟）。"
-    f" / The username or password is wrong ({MAX_FAILED_LOGINS} failed attempts in a row lock"
-    f" the account for {LOCK_MINUTES} minutes)."
+_WRONG = Message(
+    f"用户名或密码不正确（连续输错 {MAX_FAILED_LOGINS} 次，账户将锁定 {LOCK_MINUTES} 分钟）。",
+    f"The username or password is wrong ({MAX_FAILED_LOGINS} failed attempts in a row lock"
+    f" the account for {LOCK_MINUTES} minutes).",
 )
 
 
@@ -104,11 +109,11 @@ def _self_actor(user: User) -> Actor:
     return Actor(username=user.username, role=user.role, agency_id=user.agency_id, user_id=user.id)
 
 
-def _locked_message(until: datetime) -> str:
-    return (
-        f"登录失败次数过多，账户已锁定至 {until:%H:%M}，请稍后再试或请联席会议办公室重置密码。"
-        f" / Too many failed attempts: the account is locked until {until:%H:%M}."
-        " Try again later or ask the joint meeting office to reset the password."
+def _locked_message(until: datetime) -> Message:
+    return Message(
+        f"登录失败次数过多，账户已锁定至 {until:%H:%M}，请稍后再试或请联席会议办公室重置密码。",
+        f"Too many failed attempts: the account is locked until {until:%H:%M}."
+        " Try again later or ask the joint meeting office to reset the password.",
     )
 
 
@@ -127,7 +132,7 @@ def check_login(
     now = now or datetime.now()
     username = (username or "").strip()
     if not username or not password:
-        return LoginOutcome(None, "empty", "请输入用户名和密码。 / Enter your username and password.")
+        return LoginOutcome(None, "empty", Message("请输入用户名和密码。", "Enter your username and password."))
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
     if user is None:
         verify_password(password, _dummy_hash())
@@ -140,16 +145,16 @@ def check_login(
         return LoginOutcome(
             None,
             "inactive",
-            "此账户已停用，请联系联席会议办公室。 / This account is deactivated;"
-            " contact the joint meeting office.",
+            Message("此账户已停用，请联系联席会议办公室。",
+                    "This account is deactivated; contact the joint meeting office."),
         )
     if not demo_mode and password == DEMO_PASSWORD:
         return LoginOutcome(
             None,
             "demo_password",
-            "此账户仍使用演示密码，正式运行时不能登录，请联席会议办公室重置密码。"
-            " / This account still has the demo password, which is refused outside demo mode;"
-            " ask the joint meeting office to reset it.",
+            Message("此账户仍使用演示密码，正式运行时不能登录，请联席会议办公室重置密码。",
+                    "This account still has the demo password, which is refused outside demo mode;"
+                    " ask the joint meeting office to reset it."),
         )
     before = snapshot(user)
     user.failed_logins = 0
@@ -205,62 +210,65 @@ def signed_in_user(
     return _signed_in(user)
 
 
-def record_logout(session: Session, actor: Actor, *, now: datetime | None = None) -> None:
+def record_logout(actor: Actor, *, now: datetime | None = None, uow: Session | None = None) -> None:
     """Sign the user out everywhere: every cookie issued until now stops working."""
-    user = session.get(User, actor.user_id) if actor.user_id else None
-    if user is None:
-        return
-    before = snapshot(user)
-    user.logged_out_at = now or datetime.now()
-    session.flush()
-    audit(session, actor, "user.logout", "users", user.id, before, snapshot(user))
+    with unit_of_work(uow=uow) as session:
+        user = session.get(User, actor.user_id) if actor.user_id else None
+        if user is None:
+            return
+        before = snapshot(user)
+        user.logged_out_at = now or datetime.now()
+        session.flush()
+        audit(session, actor, "user.logout", "users", user.id, before, snapshot(user))
 
 
-def set_language(session: Session, actor: Actor, language: str) -> None:
+def set_language(actor: Actor, language: str, *, uow: Session | None = None) -> None:
     """Remember the user's display language. A personal preference, so every role may."""
-    if language not in LANGUAGES:
-        raise ValidationFailed({"language": "未知的语言。 / Unknown language."})
-    user = session.get(User, actor.user_id) if actor.user_id else None
-    if user is None or user.language == language:
-        return
-    before = snapshot(user)
-    user.language = language
-    session.flush()
-    audit(session, actor, "user.language", "users", user.id, before, snapshot(user))
+    with unit_of_work(uow=uow) as session:
+        if language not in LANGUAGES:
+            raise ValidationFailed({"language": ("未知的语言。", "Unknown language.")})
+        user = session.get(User, actor.user_id) if actor.user_id else None
+        if user is None or user.language == language:
+            return
+        before = snapshot(user)
+        user.language = language
+        session.flush()
+        audit(session, actor, "user.language", "users", user.id, before, snapshot(user))
 
 
 def change_own_password(
-    session: Session, actor: Actor, old_password: str, new_password: str, *, now: datetime | None = None
+    actor: Actor, old_password: str, new_password: str, *, now: datetime | None = None,
+    uow: Session | None = None,
 ) -> None:
     """A signed-in user changes their own password (the old one is asked for again)."""
-    user = session.get(User, actor.user_id) if actor.user_id else None
-    if user is None or not user.active:
-        raise NotFound("找不到您的账户。 / Your account was not found.")
-    errors: dict[str, str] = {}
-    if not verify_password(old_password or "", user.password_hash):
-        errors["old_password"] = "原密码不正确。 / The current password is wrong."
-    new_hash = _new_hash(new_password, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    _set_password(session, actor, user, new_hash, "user.change_password", now)
+    with unit_of_work(uow=uow) as session:
+        user = session.get(User, actor.user_id) if actor.user_id else None
+        if user is None or not user.active:
+            raise NotFound(("找不到您的账户。", "Your account was not found."))
+        c = Checks(date.today())
+        if not verify_password(old_password or "", user.password_hash):
+            c.add("old_password", "原密码不正确。", "The current password is wrong.")
+        new_hash = _new_hash(new_password, c)
+        c.done()
+        _set_password(session, actor, user, new_hash, "user.change_password", now)
 
 
 # ----------------------------------------------------------------------------- administration
 def _load(session: Session, user_id: int) -> User:
     user = session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None:
-        raise NotFound("找不到该用户。 / No such user.")
+        raise NotFound(("找不到该用户。", "No such user."))
     return user
 
 
-def _new_hash(password: str, errors: dict[str, str], field: str = "password") -> str | None:
+def _new_hash(password: str, c: Checks, field: str = "password") -> str | None:
     if password == DEMO_PASSWORD:
-        errors[field] = "不能使用演示密码。 / The demo password cannot be used."
+        c.add(field, "不能使用演示密码。", "The demo password cannot be used.")
         return None
     try:
         return hash_password(password or "")
     except ValueError as exc:
-        errors[field] = str(exc)
+        c.refusal(field, exc)
         return None
 
 
@@ -285,21 +293,19 @@ def _active_offices(session: Session, excluding: int) -> int:
     ).scalar_one()
 
 
-def _check_role_and_agency(session: Session, role: str, agency_id: int | None, errors: dict) -> None:
+def _check_role_and_agency(session: Session, role: str, agency_id: int | None, c: Checks) -> None:
     if role not in ROLES:
-        errors["role"] = "请选择角色。 / Choose a role."
+        c.add("role", "请选择角色。", "Choose a role.")
         return
     if agency_id is None:
         if role in AGENCY_ROLES:
-            errors["agency_id"] = (
-                "成员单位负责人和联络员必须指定所属单位。 / An agency head or clerk must belong to an agency."
-            )
+            c.add("agency_id", "成员单位负责人和联络员必须指定所属单位。", "An agency head or clerk must belong to an agency.")
         return
     agency = session.get(Agency, agency_id) if isinstance(agency_id, int) else None
     if agency is None:
-        errors["agency_id"] = "找不到该单位。 / No such agency."
+        c.add("agency_id", "找不到该单位。", "No such agency.")
     elif not agency.active:
-        errors["agency_id"] = f"“{agency.name}”已停用，不能选择。 / “{agency.name}” is deactivated."
+        c.add("agency_id", f"“{agency.name}”已停用，不能选择。", f"“{agency.name}” is deactivated.")
 
 
 #: Chinese names accepted for a role besides its code (the command line takes either).
@@ -338,13 +344,14 @@ def _agency_by_name(session: Session, name: str) -> Agency | None:
 
 
 def create_user(
-    session: Session,
     actor: Actor,
     username: str,
     role: str,
     agency_name: str | None,
     password: str,
     display_name: str | None = None,
+    *,
+    uow: Session | None = None,
 ) -> CreatedUser:
     """Create an account (the office; also the command line's ``create-user``).
 
@@ -352,81 +359,80 @@ def create_user(
     heads and clerks must name their agency (by name or unambiguous short name), which must
     exist and be active. Usernames are unique regardless of letter case.
     """
-    authorize(actor, "admin.users")
-    errors: dict[str, str] = {}
-    username = (username or "").strip()
-    if not username:
-        errors["username"] = "请填写用户名。 / Enter a username."
-    elif len(username) > 50:
-        errors["username"] = "用户名最多50个字符。 / A username is at most 50 characters."
-    elif any(ch.isspace() for ch in username):
-        errors["username"] = "用户名不能包含空格。 / A username cannot contain spaces."
-    elif session.execute(
-        select(User.id).where(func.lower(User.username) == username.lower())
-    ).first() is not None:
-        errors["username"] = f"用户名“{username}”已存在。 / The username {username!r} is taken."
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.users")
+        c = Checks(date.today())
+        username = (username or "").strip()
+        if not username:
+            c.add("username", "请填写用户名。", "Enter a username.")
+        elif len(username) > 50:
+            c.add("username", "用户名最多50个字符。", "A username is at most 50 characters.")
+        elif any(ch.isspace() for ch in username):
+            c.add("username", "用户名不能包含空格。", "A username cannot contain spaces.")
+        elif session.execute(
+            select(User.id).where(func.lower(User.username) == username.lower())
+        ).first() is not None:
+            c.add("username", f"用户名“{username}”已存在。", f"The username {username!r} is taken.")
 
-    code = role_code(role)
-    if code is None:
-        choices = "、".join(f"{c}（{zh}）" for c, zh in ROLES.items())
-        errors["role"] = f"未知角色“{role}”，可选：{choices}。 / Unknown role {role!r}; use one of {', '.join(ROLES)}."
+        code = role_code(role)
+        if code is None:
+            choices = "、".join(f"{c}（{zh}）" for c, zh in ROLES.items())
+            c.add("role", f"未知角色“{role}”，可选：{choices}。", f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
 
-    agency_id = None
-    agency_name = (agency_name or "").strip()
-    if agency_name:
-        agency = _agency_by_name(session, agency_name)
-        if agency is None:
-            errors["agency_id"] = f"找不到成员单位“{agency_name}”。 / No member agency is called {agency_name!r}."
-        else:
-            agency_id = agency.id
-    if code is not None and "agency_id" not in errors:
-        _check_role_and_agency(session, code, agency_id, errors)
+        agency_id = None
+        agency_name = (agency_name or "").strip()
+        if agency_name:
+            agency = _agency_by_name(session, agency_name)
+            if agency is None:
+                c.add("agency_id", f"找不到成员单位“{agency_name}”。", f"No member agency is called {agency_name!r}.")
+            else:
+                agency_id = agency.id
+        if code is not None and c.ok("agency_id"):
+            _check_role_and_agency(session, code, agency_id, c)
 
-    display_name = (display_name or "").strip() or username
-    if len(display_name) > 100:
-        errors["display_name"] = "姓名最多100字。 / The name is at most 100 characters."
-    new_hash = _new_hash(password, errors)
-    if errors:
-        raise ValidationFailed(errors)
+        display_name = (display_name or "").strip() or username
+        if len(display_name) > 100:
+            c.add("display_name", "姓名最多100字。", "The name is at most 100 characters.")
+        new_hash = _new_hash(password, c)
+        c.done()
 
-    user = User(
-        username=username,
-        display_name=display_name,
-        password_hash=new_hash,
-        role=code,
-        agency_id=agency_id,
-        active=True,
-        failed_logins=0,
-        language="zh",
-    )
-    session.add(user)
-    session.flush()
-    audit(session, actor, "user.create", "users", user.id, None, snapshot(user))
-    return CreatedUser(user.id, user.username, user.role, user.agency_id, user.version)
+        user = User(
+            username=username,
+            display_name=display_name,
+            password_hash=new_hash,
+            role=code,
+            agency_id=agency_id,
+            active=True,
+            failed_logins=0,
+            language="zh",
+        )
+        session.add(user)
+        session.flush()
+        audit(session, actor, "user.create", "users", user.id, None, snapshot(user))
+        return CreatedUser(user.id, user.username, user.role, user.agency_id, user.version)
 
 
 def reset_password(
-    session: Session,
     actor: Actor,
     user_id: int,
     new_password: str,
     *,
     expected_version: int | None = None,
     now: datetime | None = None,
+    uow: Session | None = None,
 ) -> None:
     """The office sets a new password; this also lifts a lock and signs the user out."""
-    authorize(actor, "admin.users")
-    user = _load(session, user_id)
-    check_version(session, user, expected_version, f"用户 {user.username}")
-    errors: dict[str, str] = {}
-    new_hash = _new_hash(new_password, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    _set_password(session, actor, user, new_hash, "user.reset_password", now)
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.users")
+        user = _load(session, user_id)
+        check_version(session, user, expected_version, (f"用户 {user.username}", f"User {user.username}"))
+        c = Checks(date.today())
+        new_hash = _new_hash(new_password, c)
+        c.done()
+        _set_password(session, actor, user, new_hash, "user.reset_password", now)
 
 
 def change_role(
-    session: Session,
     actor: Actor,
     user_id: int,
     *,
@@ -434,84 +440,84 @@ def change_role(
     agency_id: int | None,
     display_name: str | None = None,
     expected_version: int | None = None,
+    uow: Session | None = None,
 ) -> None:
     """Change a user's role and agency (and name): effective at the user's next click."""
-    authorize(actor, "admin.users")
-    user = _load(session, user_id)
-    check_version(session, user, expected_version, f"用户 {user.username}")
-    errors: dict[str, str] = {}
-    _check_role_and_agency(session, role, agency_id, errors)
-    if display_name is not None:
-        display_name = display_name.strip()
-        if not display_name:
-            errors["display_name"] = "请填写姓名。 / Enter the name."
-        elif len(display_name) > 100:
-            errors["display_name"] = "姓名最多100字。 / The name is at most 100 characters."
-    if user.role == "office" and role != "office" and user.active and _active_offices(session, user.id) == 0:
-        errors["role"] = (
-            "这是最后一个启用的办公室账户，不能改为其他角色。"
-            " / This is the last active office account; its role cannot change."
-        )
-    if errors:
-        raise ValidationFailed(errors)
-    before = snapshot(user)
-    user.role = role
-    user.agency_id = agency_id
-    if display_name is not None:
-        user.display_name = display_name
-    session.flush()
-    audit(session, actor, "user.change_role", "users", user.id, before, snapshot(user))
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.users")
+        user = _load(session, user_id)
+        check_version(session, user, expected_version, (f"用户 {user.username}", f"User {user.username}"))
+        c = Checks(date.today())
+        _check_role_and_agency(session, role, agency_id, c)
+        if display_name is not None:
+            display_name = display_name.strip()
+            if not display_name:
+                c.add("display_name", "请填写姓名。", "Enter the name.")
+            elif len(display_name) > 100:
+                c.add("display_name", "姓名最多100字。", "The name is at most 100 characters.")
+        if user.role == "office" and role != "office" and user.active and _active_offices(session, user.id) == 0:
+            c.add("role", "这是最后一个启用的办公室账户，不能改为其他角色。",
+                  "This is the last active office account; its role cannot change.")
+        c.done()
+        before = snapshot(user)
+        user.role = role
+        user.agency_id = agency_id
+        if display_name is not None:
+            user.display_name = display_name
+        session.flush()
+        audit(session, actor, "user.change_role", "users", user.id, before, snapshot(user))
 
 
 def deactivate_user(
-    session: Session,
     actor: Actor,
     user_id: int,
     *,
     expected_version: int | None = None,
     now: datetime | None = None,
+    uow: Session | None = None,
 ) -> None:
     """Deactivate an account (never deleted: the audit trail names it). Signs it out."""
-    authorize(actor, "admin.users")
-    user = _load(session, user_id)
-    check_version(session, user, expected_version, f"用户 {user.username}")
-    if actor.user_id is not None and user.id == actor.user_id:
-        raise CommandError("不能停用自己的账户。 / You cannot deactivate your own account.", "active")
-    if not user.active:
-        return
-    if user.role == "office" and _active_offices(session, user.id) == 0:
-        raise CommandError(
-            "这是最后一个启用的办公室账户，不能停用。 / This is the last active office account;"
-            " it cannot be deactivated.",
-            "active",
-        )
-    before = snapshot(user)
-    user.active = False
-    user.logged_out_at = now or datetime.now()
-    session.flush()
-    audit(session, actor, "user.deactivate", "users", user.id, before, snapshot(user))
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.users")
+        user = _load(session, user_id)
+        check_version(session, user, expected_version, (f"用户 {user.username}", f"User {user.username}"))
+        if actor.user_id is not None and user.id == actor.user_id:
+            raise CommandError(("不能停用自己的账户。", "You cannot deactivate your own account."), "active")
+        if not user.active:
+            return
+        if user.role == "office" and _active_offices(session, user.id) == 0:
+            raise CommandError(
+                ("这是最后一个启用的办公室账户，不能停用。", "This is the last active office account; it cannot be deactivated."),
+                "active",
+            )
+        before = snapshot(user)
+        user.active = False
+        user.logged_out_at = now or datetime.now()
+        session.flush()
+        audit(session, actor, "user.deactivate", "users", user.id, before, snapshot(user))
 
 
 def reactivate_user(
-    session: Session, actor: Actor, user_id: int, *, expected_version: int | None = None
+    actor: Actor, user_id: int, *, expected_version: int | None = None,
+    uow: Session | None = None,
 ) -> None:
     """Let a deactivated account sign in again (its lock, if any, is lifted)."""
-    authorize(actor, "admin.users")
-    user = _load(session, user_id)
-    check_version(session, user, expected_version, f"用户 {user.username}")
-    if user.active and user.locked_until is None:
-        return
-    if user.agency_id is not None:
-        errors: dict[str, str] = {}
-        _check_role_and_agency(session, user.role, user.agency_id, errors)
-        if errors:
-            raise ValidationFailed(errors)
-    before = snapshot(user)
-    user.active = True
-    user.failed_logins = 0
-    user.locked_until = None
-    session.flush()
-    audit(session, actor, "user.reactivate", "users", user.id, before, snapshot(user))
+    with unit_of_work(uow=uow) as session:
+        authorize(actor, "admin.users")
+        user = _load(session, user_id)
+        check_version(session, user, expected_version, (f"用户 {user.username}", f"User {user.username}"))
+        if user.active and user.locked_until is None:
+            return
+        if user.agency_id is not None:
+            c = Checks(date.today())
+            _check_role_and_agency(session, user.role, user.agency_id, c)
+            c.done()
+        before = snapshot(user)
+        user.active = True
+        user.failed_logins = 0
+        user.locked_until = None
+        session.flush()
+        audit(session, actor, "user.reactivate", "users", user.id, before, snapshot(user))
 
 
 def bootstrap_admin(session: Session, password: str, *, now: datetime | None = None) -> str | None:
@@ -526,10 +532,10 @@ def bootstrap_admin(session: Session, password: str, *, now: datetime | None = N
 
     Returns what was done ("created", "reset") or None.
     """
-    errors: dict[str, str] = {}
-    new_hash = _new_hash(password, errors)
-    if errors:
-        raise ValidationFailed({"JM_ADMIN_PASSWORD": next(iter(errors.values()))})
+    c = Checks(date.today())
+    new_hash = _new_hash(password, c)
+    if c.errors:
+        raise ValidationFailed({"JM_ADMIN_PASSWORD": next(iter(c.errors.values()))})
     admin = session.scalars(select(User).where(User.username == "admin")).one_or_none()
     if admin is None and _active_offices(session, excluding=-1) == 0:
         admin = User(
