@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import func, select
 
 import data_access.commands
-from data_access.commands import admin
+from data_access.commands import admin, notify
 from data_access.commands.base import Actor, CommandError, StaleEdit
 from data_access.db import read_session, write_session
 from data_access.models import (
@@ -36,6 +36,7 @@ from data_access.models import (
     Dispute,
     JointOperation,
     Meeting,
+    NotifyChannel,
     Referral,
     User,
 )
@@ -78,6 +79,12 @@ EXEMPT = {
     "users.change_own_password": "the user's own account, guarded by the current password",
     "users.set_language": "a personal preference: the latest choice is the one wanted",
     "users.record_logout": "ends the user's sessions; nothing shown is overwritten",
+    "notify.add_channel": "adds a new notification address",
+    "notify.set_agency_channels": "the agencies import's addresses, added to those registered",
+    "notify.test_channel": "sends a test message; the channel itself does not change",
+    "notify.set_product_url": "the product's own address, one value: the latest entry is the one wanted",
+    "notify.mark_notices_seen": "the user's own reading mark",
+    "reports.publish_report": "creates the period's report; a period already published is refused",
 }
 
 
@@ -342,7 +349,13 @@ def _admin_cases():
         users.deactivate_user(o, w.users["head_b"].user_id)
         return user(o, w)
 
+    def channel(o, w):
+        cid = notify.add_channel(o, _a(w), "mailto://127.0.0.1:2525?from=jm@example.cn&to=v@example.cn").id
+        return {"id": cid, "version": _version(NotifyChannel, cid)}
+
     return {
+        "notify.remove_channel": Case(channel, lambda o, w, c, v: notify.remove_channel(
+            o, c["id"], expected_version=v)),
         "admin.edit_agency": Case(agency, lambda o, w, c, v: admin.edit_agency(
             o, c["id"], name="版本测试单位", kind="department", contact="李四", expected_version=v)),
         "admin.set_agency_active": Case(agency, lambda o, w, c, v: admin.set_agency_active(

@@ -1,7 +1,7 @@
 """Commands for reminders: an agency's notification channels, the test message, the
 product's address for links, and a user marking their notices as read.
 
-Shape: ``command(actor, …plain values…, *, expected_version=None, uow=None)``. ``uow`` is an
+Shape: ``command(actor, …plain values…, *, [expected_version=…,] uow=None)``. ``uow`` is an
 open write session to work in (the caller commits, e.g. the agencies import); without it the
 command runs in its own transaction (:func:`data_access.validation.run_write`). Each command
 validates with :class:`~data_access.validation.Checks`, authorises from the permission matrix
@@ -63,7 +63,7 @@ def _audit_channel(session, actor, action, ch: NotifyChannel, before_masked: str
           None if after_masked is None else {"agency_id": ch.agency_id, "url": after_masked, "active": ch.active})
 
 
-def add_channel(actor: Actor, agency_id: int, url: str, *, expected_version=None, uow: Session | None = None,
+def add_channel(actor: Actor, agency_id: int, url: str, *, uow: Session | None = None,
                 today: date | None = None) -> ChannelSaved:
     """Register a notification address (Apprise URL) for an agency."""
 
@@ -100,7 +100,7 @@ def remove_channel(actor: Actor, channel_id: int, *, expected_version: int | Non
     return _run(uow, work)
 
 
-def set_agency_channels(actor: Actor, agency_id: int, urls: Sequence[str], *, expected_version=None,
+def set_agency_channels(actor: Actor, agency_id: int, urls: Sequence[str], *,
                         uow: Session | None = None, today: date | None = None) -> list[ChannelSaved]:
     """Make ``urls`` the agency's channels (the agencies import's ``通知地址``): addresses
     already registered stay, new ones are added, the others stop being used. An empty list
@@ -151,7 +151,7 @@ class TestResult:
     error: str | None
 
 
-def test_channel(actor: Actor, channel_id: int, *, expected_version=None, uow: Session | None = None,
+def test_channel(actor: Actor, channel_id: int, *, uow: Session | None = None,
                  send=deliver) -> TestResult:
     """Send a test message on a channel now and say whether it arrived (audited)."""
 
@@ -170,7 +170,7 @@ def test_channel(actor: Actor, channel_id: int, *, expected_version=None, uow: S
     return _run(uow, work)
 
 
-def set_product_url(actor: Actor, url: str | None, *, expected_version=None, uow: Session | None = None,
+def set_product_url(actor: Actor, url: str | None, *, uow: Session | None = None,
                     today: date | None = None) -> str | None:
     """The product's address (``https://…``), used for links in messages; empty removes it."""
 
@@ -200,7 +200,7 @@ def set_product_url(actor: Actor, url: str | None, *, expected_version=None, uow
     return _run(uow, work)
 
 
-def mark_notices_seen(actor: Actor, *, on: date | None = None, expected_version=None,
+def mark_notices_seen(actor: Actor, *, on: date | None = None,
                       uow: Session | None = None) -> date:
     """Record that the user has looked at their notices up to ``on`` (today)."""
 

@@ -38,14 +38,12 @@ def publish_report(
     as_of: date,
     *,
     issued_on: date | None = None,
-    expected_version: int | None = None,
     uow: Session | None = None,
     today: date | None = None,
 ) -> Published:
     """Publish the 通报 of ``period`` (``2026-11``, ``2026-Q4``, ``2026``) with its figures as
     of ``as_of``. Refused when the period is not one of those, ``as_of`` lies before the
-    period's end or after today, or the period was already published. ``expected_version``
-    is accepted for the shape every command shares; a new report has no earlier version."""
+    period's end or after today, or the period was already published."""
     today = today or date.today()
     issued_on = issued_on or today
 
