@@ -23,8 +23,8 @@ deletes the cookie through the library and shows the login form.
 
 Secrets: ``JM_COOKIE_KEY`` (the cookie signing key) and ``JM_ADMIN_PASSWORD`` (first admin),
 from the environment or ``.streamlit/secrets.toml``. With neither set the app runs in demo
-mode: a banner on every page, the demo accounts listed on the login page, and a fixed cookie
-key named as a demo key. See docs/login.md.
+mode: a banner on every page, the demo accounts listed on the login page, and a cookie key
+made at random on first run and kept beside the database. See docs/login.md.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from data_access.commands import users
 from data_access.commands.base import Actor, CommandError
+from data_access.config import demo_cookie_key
 from data_access.db import database_url, read_session, write_session
 from data_access.queries.admin import demo_accounts
 from rules.lifecycle import ROLE_LABELS
@@ -50,9 +51,6 @@ from ui.i18n import LANGUAGES, lang, pick, t
 COOKIE_EXPIRY_DAYS = 7.0
 COOKIE_NAME = "jm_login"
 DEMO_COOKIE_NAME = "jm_login_demo"
-# Demo mode only: the key is public (it is in the repository), so a demo cookie proves
-# nothing and a production server never accepts it (production requires JM_COOKIE_KEY).
-DEMO_COOKIE_KEY = "DEMO-MODE-ONLY-public-cookie-key-of-the-joint-meeting-dashboard"
 MIN_KEY_LENGTH = 32
 
 _SIGNED_IN = "signed_in"  # SignedIn of this session
@@ -91,7 +89,8 @@ def config() -> AuthConfig:
     """Demo mode, or the secrets, from the environment or ``.streamlit/secrets.toml``."""
     key, admin_password = _secret("JM_COOKIE_KEY"), _secret("JM_ADMIN_PASSWORD")
     if not key and not admin_password:
-        return AuthConfig(True, DEMO_COOKIE_KEY, DEMO_COOKIE_NAME)
+        # Random per installation, kept beside the database (data_access.config).
+        return AuthConfig(True, demo_cookie_key(database_url()), DEMO_COOKIE_NAME)
     problem = None
     if not key:
         problem = (
