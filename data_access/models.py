@@ -442,3 +442,13 @@ class AuditEntry(Base):
     object_id: Mapped[str | None] = mapped_column(String(40))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class DataGeneration(Base):
+    """One counter per area of data, moved by every write to that area in its transaction:
+    the key of the cached reads (``data_access.generations``)."""
+
+    __tablename__ = "data_generations"
+
+    area: Mapped[str] = mapped_column(String(30), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
