@@ -1,7 +1,6 @@
 """职责争议: the open disputes on one screen, a column per stage, with their age and parties;
 those stalled past the configured number of days stand out; one dispute's stage history."""
 
-import html
 
 import pandas as pd
 import streamlit as st
@@ -45,8 +44,8 @@ def _card(r) -> str:
         flags.append(f"<b>{t('需提请会议')}</b>")
     return (
         f'<div class="jm-card{" stalled" if r.stalled else ""}">'
-        f"<b>{html.escape(r.number)}</b><br/>{html.escape(r.subject)}<br/>"
-        f"{t('当事单位')}：{html.escape('、'.join(r.parties))}<br/>"
+        f"<b>{ui.html_text(r.number)}</b><br/>{ui.html_text(r.subject)}<br/>"
+        f"{t('当事单位')}：{ui.html_text('、'.join(r.parties))}<br/>"
         f"{t('本阶段')} {r.days_in_stage} {t('天')} · {t('立案')} {r.days_open} {t('天')}<br/>"
         f"{' '.join(flags)}</div>"
     )
