@@ -20,8 +20,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
+from data_access import health
 from data_access.commands.base import CommandError, StaleEdit, ValidationFailed
+from data_access.db import database_url, get_engine
 from data_access.validation import Saved
 from rules import lifecycle
 from ui.i18n import lang, pick, t
@@ -126,6 +129,12 @@ class EntryForm:
                 self._fail({exc.field: exc.message}, None, stale=False)
             else:
                 self._fail({}, exc.message, stale=False)
+        except SQLAlchemyError as exc:
+            # Nothing was saved: say why (read-only file, server down, …) instead of a traceback.
+            problem = health.diagnose(exc, database_url())
+            if problem.kind == "read_only":
+                health.note_read_only(get_engine())
+            self._fail({}, problem.text, stale=False)
         else:
             for item in (_ERRORS, _GENERAL, _DUPES, _STALE):
                 self._drop(item)
