@@ -133,6 +133,11 @@ def leave_pages_folder_mode() -> None:
     What this cannot undo: for a deep URL, Streamlit has already sent that first browser
     its "page not found" notice, so it shows the notice and the home page. Every later
     session and every reload keeps its URL (docs/login.md, "Known limits").
+
+    Streamlit offers no supported switch for this (checked in 1.67: ``st.navigation`` turns
+    the mode off only once it runs, ``client.showSidebarNavigation`` only hides the list),
+    and the design card keeps ``pages/`` beside app.py, so this reaches into Streamlit's
+    internals; tests/test_streamlit_pages_mode.py fails the day an upgrade changes them.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
