@@ -14,7 +14,7 @@ stale figures, only colder ones, until it is added here.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from data_access.models import DataGeneration
@@ -80,6 +80,11 @@ def bump(session: Session, action: str) -> tuple[str, ...]:
             session.add(DataGeneration(area=area, generation=1))
             session.flush()
     return areas
+
+
+def touch_all(conn: Connection | Session) -> None:
+    """Move every area's generation: for bulk writes that bypass the commands (the seed)."""
+    conn.execute(update(DataGeneration).values(generation=DataGeneration.generation + 1))
 
 
 def current(session: Session) -> dict[str, int]:

@@ -173,3 +173,12 @@ def test_every_audited_action_in_the_code_is_mapped():
                       and not a.startswith(("settings.", "calendar.")))
     # import.ledger is a permission name, not an audited action.
     assert unmapped in ([], ["import.ledger"]), unmapped
+
+
+def test_seeding_moves_every_generation(empty_db):
+    from sample_data.seed import seed_city
+
+    before = generations_now()
+    seed_city(empty_db, scale=0.05, random_seed=3)
+    after = generations_now()
+    assert all(after[area] > before[area] for area in g.AREAS), (before, after)
