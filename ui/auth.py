@@ -41,10 +41,10 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
+from data_access import health, schema
 from data_access.commands import users
 from data_access.commands.base import Actor, CommandError
 from data_access.config import demo_cookie_key
-from data_access import health, schema
 from data_access.db import database_url, dry_session, get_engine, read_session, write_session
 from data_access.queries.admin import demo_accounts
 from rules.lifecycle import ROLE_LABELS
