@@ -600,8 +600,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             _err(exc.message)
         return EXIT_FAILED
     except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        _err(f"数据库错误：{detail} / Database error: {detail}")
+        # Read-only file, server not answering, schema missing: named, with what to do.
+        from data_access.db import database_url
+        from data_access.health import diagnose
+
+        _err(diagnose(exc, database_url()).text)
         return EXIT_FAILED
     except KeyboardInterrupt:
         _err("已中断，未完成的写入已撤销。 / Interrupted; unfinished writes were rolled back.")

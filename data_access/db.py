@@ -111,3 +111,35 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
                     session.flush()
         finally:
             conn.info["write"] = False
+
+
+class _DrySession(Session):
+    """A session whose writes never reach the database (see :func:`dry_session`)."""
+
+    def flush(self, objects=None) -> None:  # noqa: ARG002 - nothing is written
+        return None
+
+    def execute(self, statement, *args, **kwargs):
+        if getattr(statement, "is_dml", False):
+            return _NoRows()
+        return super().execute(statement, *args, **kwargs)
+
+
+class _NoRows:
+    rowcount = 1  # as if the row was there: the caller carries on, nothing is written
+
+    def __iter__(self):
+        return iter(())
+
+
+@contextmanager
+def dry_session(engine: Engine | None = None) -> Iterator[Session]:
+    """Run a command's checks against a database that refuses writes: reads go to the
+    database, every change (flush, UPDATE, INSERT) is dropped, and nothing is committed.
+    Only for signing in on a read-only database, where the sign-in must succeed and its audit
+    row cannot be kept."""
+    with _DrySession(bind=engine or get_engine(), expire_on_commit=False, autoflush=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()

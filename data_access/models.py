@@ -500,6 +500,8 @@ class NoticeRead(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     seen_on: Mapped[date] = mapped_column(Date)
+
+
 class PublishedReport(Base):
     """A published 通报: what it said, frozen. Written once by ``publish_report`` and never
     changed; a later back-dated entry that changes its period shows as a correction (更正)
@@ -525,3 +527,13 @@ class PublishedReport(Base):
     docx: Mapped[bytes] = mapped_column(LargeBinary)
     published_at: Mapped[datetime] = mapped_column(DateTime)
     published_by: Mapped[str] = mapped_column(String(50))
+
+
+class DataGeneration(Base):
+    """One counter per area of data, moved by every write to that area in its transaction:
+    the key of the cached reads (``data_access.generations``)."""
+
+    __tablename__ = "data_generations"
+
+    area: Mapped[str] = mapped_column(String(30), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -4,7 +4,6 @@ those stalled past the configured number of days stand out; one dispute's stage 
 The disputes listed follow the permission matrix's ``read.cases``: every dispute, only
 those the user's agency is a party to, or (a role that sees figures only) the counts alone."""
 
-import html
 
 import pandas as pd
 import streamlit as st
@@ -55,8 +54,8 @@ def _card(r) -> str:
         flags.append(f"<b>{t('需提请会议')}</b>")
     return (
         f'<div class="jm-card{" stalled" if r.stalled else ""}">'
-        f"<b>{html.escape(r.number)}</b><br/>{html.escape(r.subject)}<br/>"
-        f"{t('当事单位')}：{html.escape('、'.join(r.parties))}<br/>"
+        f"<b>{ui.html_text(r.number)}</b><br/>{ui.html_text(r.subject)}<br/>"
+        f"{t('当事单位')}：{ui.html_text('、'.join(r.parties))}<br/>"
         f"{t('本阶段')} {r.days_in_stage} {t('天')} · {t('立案')} {r.days_open} {t('天')}<br/>"
         f"{' '.join(flags)}</div>"
     )

@@ -15,7 +15,7 @@ from data_access.queries.agencies import agency_options
 from rules import lifecycle
 from rules.meetings import countdown
 from ui import filters, projector
-from ui.components import DOCX_MIME
+from ui.components import DOCX_MIME, inert
 from ui.forms import EntryForm, last_refusal, one_click, status_text
 from ui.i18n import pick, t
 from ui.session import require
@@ -146,9 +146,10 @@ with agenda_tab:
         if not decided:
             st.caption(t("尚无。"))
         for k, d in enumerate(decided, start=1):
-            co_text = f"；{t('配合')}：{'、'.join(d.co_agencies)}" if d.co_agencies else ""
-            st.markdown(f"{k}. {d.text}  \n<small>{t('牵头')}：{d.lead_agency}{co_text}；"
-                        f"{t('完成时限')}：{d.due_on.isoformat()}；{t('议题')}：{d.item_title or '—'}</small>",
+            # Typed text goes into HTML here: escaped, and its markdown made literal too.
+            co_text = f"；{t('配合')}：{inert('、'.join(d.co_agencies))}" if d.co_agencies else ""
+            st.markdown(f"{k}. {inert(d.text)}  \n<small>{t('牵头')}：{inert(d.lead_agency)}{co_text}；"
+                        f"{t('完成时限')}：{d.due_on.isoformat()}；{t('议题')}：{inert(d.item_title or '—')}</small>",
                         unsafe_allow_html=True)
 
 # --------------------------------------------------------------------------- attendance

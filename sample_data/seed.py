@@ -37,6 +37,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from data_access import generations
 from data_access.models import (
     Agency,
     AgendaItem,
@@ -233,6 +234,8 @@ def seed_city(
 
                 writer.reset_sequences(m.__table__ for m in _ID_TABLES)
                 counts["audit_log"] = _write_audit(conn, scale, random_seed, as_of, counts, drafts, events_from)
+                # Written past the commands: running apps must not keep their cached (empty) reads.
+                generations.touch_all(conn)
                 report(0.97, "提交 / committing")
         finally:
             conn.info["write"] = False

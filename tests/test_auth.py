@@ -226,12 +226,14 @@ def test_bad_expired_or_foreign_tokens_are_refused():
     assert auth.token_user(no_name, KEY, 7.0) is None
 
 
-def test_config_demo_mode_and_secrets(monkeypatch):
+def test_config_demo_mode_and_secrets(monkeypatch, tmp_path):
     monkeypatch.delenv("JM_COOKIE_KEY", raising=False)
     monkeypatch.delenv("JM_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
     monkeypatch.setattr(auth, "_secret", lambda name: os.environ.get(name))
     demo = auth.config()
-    assert demo.demo and demo.cookie_key == auth.DEMO_COOKIE_KEY and "DEMO" in demo.cookie_key
+    assert demo.demo and len(demo.cookie_key) >= auth.MIN_KEY_LENGTH
+    assert (tmp_path / "demo.db.cookie-key").read_text().strip() == demo.cookie_key
     monkeypatch.setenv("JM_ADMIN_PASSWORD", "first-admin-pw")
     assert "JM_COOKIE_KEY" in auth.config().problem
     monkeypatch.setenv("JM_COOKIE_KEY", "short")

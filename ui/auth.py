@@ -23,13 +23,14 @@ deletes the cookie through the library and shows the login form.
 
 Secrets: ``JM_COOKIE_KEY`` (the cookie signing key) and ``JM_ADMIN_PASSWORD`` (first admin),
 from the environment or ``.streamlit/secrets.toml``. With neither set the app runs in demo
-mode: a banner on every page, the demo accounts listed on the login page, and a fixed cookie
-key named as a demo key. See docs/login.md.
+mode: a banner on every page, the demo accounts listed on the login page, and a cookie key
+made at random on first run and kept beside the database. See docs/login.md.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -40,19 +41,20 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
+from data_access import health, schema
 from data_access.commands import users
 from data_access.commands.base import Actor, CommandError, Message
-from data_access.db import database_url, read_session, write_session
+from data_access.config import demo_cookie_key
+from data_access.db import database_url, dry_session, get_engine, read_session, write_session
 from data_access.queries.admin import demo_accounts
 from rules.lifecycle import ROLE_LABELS
 from ui.i18n import LANGUAGES, lang, pick, say, t
 
+log = logging.getLogger(__name__)
+
 COOKIE_EXPIRY_DAYS = 7.0
 COOKIE_NAME = "jm_login"
 DEMO_COOKIE_NAME = "jm_login_demo"
-# Demo mode only: the key is public (it is in the repository), so a demo cookie proves
-# nothing and a production server never accepts it (production requires JM_COOKIE_KEY).
-DEMO_COOKIE_KEY = "DEMO-MODE-ONLY-public-cookie-key-of-the-joint-meeting-dashboard"
 MIN_KEY_LENGTH = 32
 
 _SIGNED_IN = "signed_in"  # SignedIn of this session
@@ -91,7 +93,8 @@ def config() -> AuthConfig:
     """Demo mode, or the secrets, from the environment or ``.streamlit/secrets.toml``."""
     key, admin_password = _secret("JM_COOKIE_KEY"), _secret("JM_ADMIN_PASSWORD")
     if not key and not admin_password:
-        return AuthConfig(True, DEMO_COOKIE_KEY, DEMO_COOKIE_NAME)
+        # Random per installation, kept beside the database (data_access.config).
+        return AuthConfig(True, demo_cookie_key(database_url()), DEMO_COOKIE_NAME)
     problem = None
     if not key:
         problem = (
@@ -130,6 +133,11 @@ def leave_pages_folder_mode() -> None:
     What this cannot undo: for a deep URL, Streamlit has already sent that first browser
     its "page not found" notice, so it shows the notice and the home page. Every later
     session and every reload keeps its URL (docs/login.md, "Known limits").
+
+    Streamlit offers no supported switch for this (checked in 1.67: ``st.navigation`` turns
+    the mode off only once it runs, ``client.showSidebarNavigation`` only hides the list),
+    and the design card keeps ``pages/`` beside app.py, so this reaches into Streamlit's
+    internals; tests/test_streamlit_pages_mode.py fails the day an upgrade changes them.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
@@ -147,11 +155,14 @@ def login_gate(cfg: AuthConfig) -> Actor:
     if cfg.problem:
         st.error(cfg.problem, icon=":material/key_off:")
         st.stop()
-    if not cfg.demo and cfg.admin_password:
-        _bootstrap_admin(database_url(), hashlib.sha256(cfg.admin_password.encode()).hexdigest(),
-                         cfg.admin_password)
+    url = database_url()
     authenticator = _authenticator(cfg)
     try:
+        _check_schema(url)
+        _read_only_banner()
+        if not cfg.demo and cfg.admin_password:
+            _write_or_skip("the first office account", lambda: _bootstrap_admin(
+                url, hashlib.sha256(cfg.admin_password.encode()).hexdigest(), cfg.admin_password))
         if st.session_state.pop(_LOGOUT_REQUESTED, False):
             _logout(authenticator)
         user = _session_user()
@@ -159,18 +170,60 @@ def login_gate(cfg: AuthConfig) -> Actor:
             user = _cookie_user(cfg)
         if user is None and st.session_state.get("login_submit"):
             user = _submit_login(cfg, authenticator)
-    except SQLAlchemyError:
-        st.error(
-            "无法读取数据库：请先运行 `python -m data_access init-db`（演示数据：`python -m data_access seed`）。"
-            " / The database cannot be read: run `python -m data_access init-db` first"
-            " (demo data: `python -m data_access seed`).",
-            icon=":material/database:",
-        )
+    except SQLAlchemyError as exc:
+        # Say what is wrong (read-only file, server down, schema missing or old) and what to do.
+        log.warning("database problem: %s", exc)
+        st.error(pick(health.diagnose(exc, url).pair), icon=":material/database:")
         st.stop()
     if user is None:
         _login_navigation(cfg)
         st.stop()
     return user.actor
+
+
+_CURRENT_SCHEMA: set[str] = set()  # URLs found at the newest migration (checked once per process)
+_READ_ONLY_CHECKED: dict[str, tuple[float, bool]] = {}
+_READ_ONLY_RECHECK_SECONDS = 10.0
+
+
+def _check_schema(url: str) -> None:
+    """Stop with "run init-db" when the database is not at this code's newest migration."""
+    if url in _CURRENT_SCHEMA:
+        return
+    current, head = schema.current_revision(get_engine()), schema.head_revision()
+    if current != head:
+        st.error(pick(health.schema_problem(url, current, head).pair), icon=":material/database:")
+        st.stop()
+    _CURRENT_SCHEMA.add(url)
+
+
+def _read_only_banner() -> None:
+    """A banner on every page while the database refuses writes: reading goes on, saving is off."""
+    engine = get_engine()
+    key = engine.url.render_as_string(hide_password=True)
+    checked_at, found = _READ_ONLY_CHECKED.get(key, (0.0, False))
+    if time.monotonic() - checked_at > _READ_ONLY_RECHECK_SECONDS:  # a probe per 10 s, not per click
+        found = health.read_only(engine)
+        _READ_ONLY_CHECKED[key] = (time.monotonic(), found)
+    if found or health.refused_writes(engine):
+        st.warning(
+            t("数据库为只读：可以查看，保存功能已关闭。") + " " + pick(health.read_only_problem(database_url()).pair),
+            icon=":material/lock:",
+        )
+
+
+def _write_or_skip(what: str, work) -> bool:
+    """Run a write the app can go on without (the record of a session event, a preference);
+    on a read-only database, log it and go on. Any other database error is raised."""
+    try:
+        work()
+        return True
+    except SQLAlchemyError as exc:
+        if health.diagnose(exc, database_url()).kind != "read_only":
+            raise
+        health.note_read_only(get_engine())
+        log.warning("database is read-only: %s not saved", what)
+        return False
 
 
 def _login_navigation(cfg: AuthConfig) -> None:
@@ -312,18 +365,26 @@ def _login_page(cfg: AuthConfig) -> None:
 def _submit_login(cfg: AuthConfig, authenticator) -> users.SignedIn | None:
     """Check the login form's input (read from the session before any page is drawn, so a
     successful login goes straight on to the page in the URL, in this same run)."""
+    username, password = st.session_state.get("login_username", ""), st.session_state.get("login_password", "")
     for attempt in (1, 2):
         try:
             with write_session() as session:
-                outcome = users.check_login(
-                    session, st.session_state.get("login_username", ""),
-                    st.session_state.get("login_password", ""), demo_mode=cfg.demo,
-                )
+                outcome = users.check_login(session, username, password, demo_mode=cfg.demo)
             break
         except StaleDataError:
             # Two sign-ins of one account at the same moment: the other one's count won.
             if attempt == 2:
                 raise
+        except SQLAlchemyError as exc:
+            if health.diagnose(exc, database_url()).kind != "read_only":
+                raise
+            # A read-only database: the same checks, nothing written (no audit row, no
+            # failure count), so that people can still sign in and read.
+            health.note_read_only(get_engine())
+            with dry_session() as session:
+                outcome = users.check_login(session, username, password, demo_mode=cfg.demo)
+            log.warning("database is read-only: the sign-in attempt of %r is not recorded", username)
+            break
     if outcome.user is None:
         st.session_state[_LOGIN_ERROR] = outcome.message
         st.session_state["login_password"] = ""  # the form is drawn later in this run
@@ -364,13 +425,15 @@ def _demo_account_list() -> None:
 def _logout(authenticator) -> None:
     current = st.session_state.get(_SIGNED_IN)
     if current is not None:
-        users.record_logout(current.actor)
+        # On a read-only database the cookie is still deleted; only the record is skipped.
+        _write_or_skip("the sign-out", lambda: users.record_logout(current.actor))
     if st.session_state.get("authentication_status"):
         authenticator.logout(location="unrendered")
     else:
         authenticator.cookie_controller.delete_cookie()
     _forget()
     st.session_state[_LOGGED_OUT] = True
+
 
 
 def _request_logout() -> None:
@@ -439,7 +502,7 @@ def _save_language(code: str) -> None:
     current = st.session_state.get("actor")
     if current is None:
         return
-    users.set_language(current, code)
+    _write_or_skip("the language preference", lambda: users.set_language(current, code))
     signed = st.session_state.get(_SIGNED_IN)
     if signed is not None:
         st.session_state[_SIGNED_IN] = users.SignedIn(signed.actor, signed.display_name, signed.agency_name, code)

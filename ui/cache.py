@@ -1,11 +1,12 @@
 """Cached reads for the dashboards.
 
 Every cached function takes, besides its own arguments, the database URL and the
-*generation*: the id of the newest audit row (``data_access.queries.generation``). Every
-write command appends an audit row in its own transaction, so a committed change moves the
-generation and the next rerun of any session misses the cache and reads afresh: a change
-shows at once everywhere, and nothing has to clear caches by hand. The look-up of the
-generation itself is one indexed ``max(id)``.
+*generations* of the areas of data it reads (``data_access.generations``): a counter per
+area (referrals, disputes, meetings, agencies, settings …) that every write command moves,
+in its own transaction, for the areas it changes. A committed change therefore misses the
+cache of exactly the reads that show it, in every session and process, and nothing has to
+clear caches by hand; signing in or out and switching the language move nothing, so they
+leave every cache warm. Reading the generations is one small query.
 
 The public functions here take plain values and return the query results (dataclasses,
 picklable), so pages stay thin: read the filters, call one of these, render.
@@ -17,29 +18,45 @@ from datetime import date
 
 import streamlit as st
 
+from data_access import generations as g
 from data_access.db import database_url, read_session
 from data_access.documents.reminder import ReminderLine, reminder_notice
-from data_access.queries import dashboard, disputes, generation, metrics, my_agency, referrals
+from data_access.queries import dashboard, disputes, metrics, my_agency, referrals
 from data_access.queries import map as town_map
 from data_access.queries.overdue import overdue_acknowledgements
 from data_access.rulebook import load_rules
 from rules.metrics import Period
 
-_TTL = 3600  # the generation key already invalidates; this only bounds memory over a day
+_TTL = 3600  # the generations already invalidate; this only bounds memory over a day
 _ENTRIES = 64
 
+# The areas each cached read depends on. Every read that applies deadlines or thresholds
+# depends on the settings too (a changed rule rewrites stored due dates).
+_RULES = (g.SETTINGS,)
+_AGENCIES = (g.AGENCIES,)
+_DASHBOARD = (g.AGENCIES, g.ASSISTANCE, g.DISPUTES, g.MEETINGS, g.REFERRALS, g.SETTINGS)
+_REFERRALS = (g.AGENCIES, g.REFERRALS, g.SETTINGS)
+_DISPUTES = (g.AGENCIES, g.DISPUTES, g.REFERRALS, g.SETTINGS)
 
-def _key() -> tuple[str, int]:
+Gens = tuple[tuple[str, int], ...]  # ((area, generation), …): hashable, part of the cache key
+
+
+def _key(areas: tuple[str, ...]) -> tuple[str, Gens]:
     url = database_url()
     with read_session() as session:
-        return url, generation(session)
+        now = g.current(session)
+    return url, tuple((area, now[area]) for area in areas)
+
+
+def _settings_gen(gens: Gens) -> int:
+    return dict(gens)[g.SETTINGS]
 
 
 # --------------------------------------------------------------------------- rules
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _rules(url: str, gen: int):
+def _rules(url: str, settings_gen: int):
     # A resource, not data: the calendar is immutable and shared, and its lazily built
     # working-day table is worth keeping between reruns.
     with read_session() as session:
@@ -48,11 +65,12 @@ def _rules(url: str, gen: int):
 
 def rules():
     """(RuleSettings, WorkCalendar) as configured in the database now."""
-    return _rules(*_key())
+    url, gens = _key(_RULES)
+    return _rules(url, _settings_gen(gens))
 
 
-def _bounds(url: str, gen: int, as_of: date) -> dashboard.LightBounds:
-    s, cal = _rules(url, gen)
+def _bounds(url: str, gens: Gens, as_of: date) -> dashboard.LightBounds:
+    s, cal = _rules(url, _settings_gen(gens))
     return dashboard.LightBounds.build(as_of, cal, s)
 
 
@@ -60,21 +78,21 @@ def _bounds(url: str, gen: int, as_of: date) -> dashboard.LightBounds:
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
-def _agencies(url: str, gen: int) -> list[dashboard.AgencyOption]:
+def _agencies(url: str, gens: Gens) -> list[dashboard.AgencyOption]:
     with read_session() as session:
         return dashboard.agency_options(session)
 
 
 def agencies() -> list[dashboard.AgencyOption]:
-    return _agencies(*_key())
+    return _agencies(*_key(_AGENCIES))
 
 
 # --------------------------------------------------------------------------- overview
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _overview(url: str, gen: int, start: date, end: date, as_of: date):
-    s, cal = _rules(url, gen)
+def _overview(url: str, gens: Gens, start: date, end: date, as_of: date):
+    s, cal = _rules(url, _settings_gen(gens))
     with read_session() as session:
         data = dashboard.overview(session, Period(start, end), as_of, cal, s)
         towns = town_map.town_backlog(
@@ -85,41 +103,41 @@ def _overview(url: str, gen: int, start: date, end: date, as_of: date):
 
 def overview(period: Period, as_of: date) -> tuple[dashboard.OverviewData, list[town_map.TownOnMap]]:
     """The overview's figures and the map's towns for ``period`` as of ``as_of``."""
-    return _overview(*_key(), period.start, period.end, as_of)
+    return _overview(*_key(_DASHBOARD), period.start, period.end, as_of)
 
 
 # --------------------------------------------------------------------------- metrics
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _period_metrics(url: str, gen: int, start: date, end: date, as_of: date) -> metrics.PeriodMetrics:
+def _period_metrics(url: str, gens: Gens, start: date, end: date, as_of: date) -> metrics.PeriodMetrics:
     with read_session() as session:
         return metrics.period_metrics(session, Period(start, end), as_of)
 
 
 def period_metrics(period: Period, as_of: date) -> metrics.PeriodMetrics:
-    return _period_metrics(*_key(), period.start, period.end, as_of)
+    return _period_metrics(*_key(_DASHBOARD), period.start, period.end, as_of)
 
 
 # --------------------------------------------------------------------------- ledger
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _ledger_page(url: str, gen: int, f: referrals.LedgerFilter, as_of: date, page: int, size: int):
-    b = _bounds(url, gen, as_of)
+def _ledger_page(url: str, gens: Gens, f: referrals.LedgerFilter, as_of: date, page: int, size: int):
+    b = _bounds(url, gens, as_of)
     with read_session() as session:
         return referrals.ledger_page(session, f, b, page, size)
 
 
 def ledger_page(f: referrals.LedgerFilter, as_of: date, page: int, size: int) -> referrals.LedgerPage:
-    return _ledger_page(*_key(), f, as_of, page, size)
+    return _ledger_page(*_key(_REFERRALS), f, as_of, page, size)
 
 
 def ledger_rows(f: referrals.LedgerFilter, as_of: date) -> list[referrals.LedgerRow]:
     """The filtered ledger for the export (up to ``referrals.EXPORT_LIMIT`` rows); not cached:
     it runs only when the user clicks the download button."""
-    url, gen = _key()
-    b = _bounds(url, gen, as_of)
+    url, gens = _key(_REFERRALS)
+    b = _bounds(url, gens, as_of)
     with read_session() as session:
         return referrals.ledger_rows(session, f, b)
 
@@ -136,28 +154,28 @@ def ledger_export(f: referrals.LedgerFilter, as_of: date) -> bytes:
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _referral_detail(url: str, gen: int, referral_id: int, as_of: date):
-    b = _bounds(url, gen, as_of)
+def _referral_detail(url: str, gens: Gens, referral_id: int, as_of: date):
+    b = _bounds(url, gens, as_of)
     with read_session() as session:
         return referrals.referral_detail(session, referral_id, b)
 
 
 def referral_detail(referral_id: int, as_of: date) -> referrals.ReferralDetail | None:
-    return _referral_detail(*_key(), referral_id, as_of)
+    return _referral_detail(*_key(_REFERRALS), referral_id, as_of)
 
 
 # --------------------------------------------------------------------------- overdue
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _overdue(url: str, gen: int, as_of: date, agency_id: int | None):
+def _overdue(url: str, gens: Gens, as_of: date, agency_id: int | None):
     with read_session() as session:
         return overdue_acknowledgements(session, as_of, agency_id)
 
 
 def overdue(as_of: date, agency_id: int | None = None):
     """``data_access.queries.overdue.overdue_acknowledgements``: the CLI report's rows."""
-    return _overdue(*_key(), as_of, agency_id)
+    return _overdue(*_key(_REFERRALS), as_of, agency_id)
 
 
 def reminder_docx(agency_id: int, agency_name: str, as_of: date) -> bytes:
@@ -176,35 +194,35 @@ def reminder_docx(agency_id: int, agency_name: str, as_of: date) -> bytes:
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _open_disputes(url: str, gen: int, as_of: date, agency_id: int | None):
-    s, _ = _rules(url, gen)
+def _open_disputes(url: str, gens: Gens, as_of: date, agency_id: int | None):
+    s, _ = _rules(url, _settings_gen(gens))
     with read_session() as session:
         return disputes.open_disputes(session, as_of, s.dispute_stall_days, agency_id)
 
 
 def open_disputes(as_of: date, agency_id: int | None = None) -> list[disputes.OpenDispute]:
-    return _open_disputes(*_key(), as_of, agency_id)
+    return _open_disputes(*_key(_DISPUTES), as_of, agency_id)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _dispute_detail(url: str, gen: int, dispute_id: int, as_of: date):
+def _dispute_detail(url: str, gens: Gens, dispute_id: int, as_of: date):
     with read_session() as session:
         return disputes.dispute_detail(session, dispute_id, as_of)
 
 
 def dispute_detail(dispute_id: int, as_of: date) -> disputes.DisputeDetail | None:
-    return _dispute_detail(*_key(), dispute_id, as_of)
+    return _dispute_detail(*_key(_DISPUTES), dispute_id, as_of)
 
 
 # --------------------------------------------------------------------------- my agency
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _my_agency(url: str, gen: int, agency_id: int, as_of: date):
-    b = _bounds(url, gen, as_of)
+def _my_agency(url: str, gens: Gens, agency_id: int, as_of: date):
+    b = _bounds(url, gens, as_of)
     with read_session() as session:
         return my_agency.my_agency(session, agency_id, b)
 
 
 def my_agency_view(agency_id: int, as_of: date) -> my_agency.MyAgencyView | None:
-    return _my_agency(*_key(), agency_id, as_of)
+    return _my_agency(*_key(_DASHBOARD), agency_id, as_of)

@@ -7,8 +7,10 @@ Chinese titles and axis labels in a CJK font, and a plain sentence instead of an
 
 from __future__ import annotations
 
+import html
 import io
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
@@ -55,6 +57,24 @@ _STYLE = f"""
 .jm-card b {{ font-size: 18px; }}
 </style>
 """
+
+
+_MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]()!|~$])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def html_text(text) -> str:
+    """Typed text for the inside of an HTML block (``st.html``, or markdown that starts with a
+    tag): tags and quotes escaped, and line breaks as ``<br/>``, since a blank line would end
+    the HTML block and let the rest be read as markdown."""
+    return _LINE_BREAKS.sub("<br/>", html.escape("" if text is None else str(text)))
+
+
+def inert(text) -> str:
+    """Typed text for markdown drawn with ``unsafe_allow_html``: tags escaped, markdown marks
+    (links, images, emphasis, formulas) made literal, kept on one line."""
+    escaped = _MARKDOWN_MARKS.sub(r"\\\1", html.escape("" if text is None else str(text)))
+    return _LINE_BREAKS.sub(" ", escaped)
 
 
 def page_style() -> None:
@@ -342,7 +362,7 @@ def town_map(towns: Sequence, *, value: Callable = lambda town: town.backlog, he
         v = value(tw)
         rows.append(
             {
-                "name": tw.name,
+                "name": html_text(tw.name),  # the tooltip is HTML; the labels below are plain text
                 "text": f"{tw.label}\n{v}",
                 "polygon": outline,
                 "lon": lon,

@@ -23,8 +23,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
+from data_access import health
 from data_access.commands.base import CommandError, Message, StaleEdit, join_messages
+from data_access.db import database_url, get_engine
 from data_access.validation import Saved
 from rules import lifecycle
 from ui.i18n import lang, pick, say, t
@@ -160,6 +163,12 @@ class EntryForm:
         except CommandError as exc:
             placed, general = refusal_parts(exc, self._slots)
             self._fail(placed, general, stale=isinstance(exc, StaleEdit))
+        except SQLAlchemyError as exc:
+            # Nothing was saved: say why (read-only file, server down, …) instead of a traceback.
+            problem = health.diagnose(exc, database_url())
+            if problem.kind == "read_only":
+                health.note_read_only(get_engine())
+            self._fail({}, Message(*problem.pair), stale=False)
         else:
             for item in (_ERRORS, _GENERAL, _DUPES, _STALE):
                 self._drop(item)

@@ -13,13 +13,13 @@ system clock (``monkeypatch.setattr(ui.projector, "today", ...)``).
 from __future__ import annotations
 
 from datetime import date, datetime
-from html import escape
 
 import streamlit as st
 
 from data_access.queries.meetings import AgencyOverdue, DecisionRow, DisputePanel, NoteRow, ProjectorState
 from rules import lifecycle
 from rules.lights import LIGHT_COLORS, LIGHT_SYMBOLS, LIGHT_TEXT_COLORS, Light
+from ui.components import html_text
 from ui.i18n import lang, t
 
 BODY_PX = 28
@@ -109,7 +109,7 @@ def _slide(inner: str, phase: str) -> None:
 
 
 def _e(text) -> str:
-    return escape("" if text is None else str(text))
+    return html_text(text)
 
 
 def _light(light: Light | str | None) -> str:

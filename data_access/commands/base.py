@@ -19,8 +19,9 @@ Every refusal is a :class:`CommandError`: a general :class:`Message` and one per
 each a ``(zh, en)`` pair, so a screen shows the user's language (``text``, ``field_texts``)
 and the command line prints both.
 
-Pages clear nothing by hand: cached reads are keyed by :func:`data_access.queries.generation`
-(the newest audit row), so every committed write shows at once in every session.
+Pages clear nothing by hand: :func:`audit` moves the generation of the areas of data the
+action changes (:mod:`data_access.generations`), which key the cached reads, so every
+committed write shows at once in every session and process.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlalchemy import func
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from data_access import generations
 from data_access.models import AuditEntry
 from rules import permissions
 
@@ -180,7 +182,8 @@ def audit(
     before: dict | None,
     after: dict | None,
 ) -> AuditEntry:
-    """Append the audit row in the caller's transaction (so it commits with the change)."""
+    """Append the audit row in the caller's transaction (so it commits with the change), and
+    move the generation of the areas of data that ``action`` changes, in the same transaction."""
     if before and after:
         # Keep only what changed, so the trail reads as a list of changes.
         keys = [k for k in after if before.get(k) != after.get(k)]
@@ -197,6 +200,7 @@ def audit(
         after=after,
     )
     session.add(entry)
+    generations.bump(session, action)
     return entry
 
 

@@ -22,4 +22,5 @@ EN = {
     "姓名": "Name",
     "角色": "Role",
     "所属单位": "Agency",
+    "数据库为只读：可以查看，保存功能已关闭。": "The database is read-only: you can read; saving is off.",
 }
