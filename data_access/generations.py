@@ -26,7 +26,9 @@ DISPUTES = "disputes"
 MEETINGS = "meetings"  # meetings, agenda items, attendance, decisions and their progress
 AGENCIES = "agencies"  # member agencies and user accounts
 SETTINGS = "settings"  # rule settings and the working-day calendar
-AREAS = (REFERRALS, ASSISTANCE, OPERATIONS, DISPUTES, MEETINGS, AGENCIES, SETTINGS)
+NOTICES = "notices"  # reminders sent, notification channels, users' reading marks
+REPORTS = "reports"  # published 通报
+AREAS = (REFERRALS, ASSISTANCE, OPERATIONS, DISPUTES, MEETINGS, AGENCIES, SETTINGS, NOTICES, REPORTS)
 
 # The first part of an action name (before the dot) → the areas it changes.
 _BY_PREFIX: dict[str, tuple[str, ...]] = {
@@ -43,6 +45,11 @@ _BY_PREFIX: dict[str, tuple[str, ...]] = {
     # A changed time limit or calendar rewrites stored due dates of every kind of record.
     "settings": (SETTINGS, REFERRALS, ASSISTANCE, MEETINGS),
     "calendar": (SETTINGS, REFERRALS, ASSISTANCE, MEETINGS),
+    "channel": (NOTICES,),
+    "notice": (NOTICES,),
+    "notify": (NOTICES,),
+    "setting": (NOTICES,),  # the product's own address, used in reminder links only
+    "report": (REPORTS,),
 }
 _BY_ACTION: dict[str, tuple[str, ...]] = {
     "import.agencies": (AGENCIES,),

@@ -1,5 +1,5 @@
 """The signed-in member's notice list (提醒): yellow and red items of their agency, those new
-since they last looked counted in the sidebar. Cached per generation like ``ui.cache``."""
+since they last looked counted in the sidebar. Cached by the generations of the areas it reads, like ``ui.cache``."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from datetime import date
 
 import streamlit as st
 
-from data_access.db import database_url, read_session
-from data_access.queries import generation
-from data_access.queries import reminders as q
+from data_access import generations as g
 from data_access.commands.base import Actor
+from data_access.db import database_url, read_session
+from data_access.queries import reminders as q
 from ui.i18n import t
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=64)
-def _notices(url: str, gen: int, agency_id: int, user_id: int | None, as_of: date):
+def _notices(url: str, gens: tuple[int, ...], agency_id: int, user_id: int | None, as_of: date):
     with read_session() as session:
         return q.notices(session, agency_id, user_id, as_of)
 
@@ -23,8 +23,10 @@ def _notices(url: str, gen: int, agency_id: int, user_id: int | None, as_of: dat
 def notices(actor: Actor, as_of: date):
     """(notices, last look, open decisions) of the actor's agency on ``as_of``."""
     with read_session() as session:
-        gen = generation(session)
-    return _notices(database_url(), gen, actor.agency_id, actor.user_id, as_of)
+        now = g.current(session)
+    # What the list reads: referrals and assistance (the lights), decisions, the reading mark.
+    gens = tuple(now[a] for a in (g.REFERRALS, g.ASSISTANCE, g.MEETINGS, g.NOTICES, g.SETTINGS))
+    return _notices(database_url(), gens, actor.agency_id, actor.user_id, as_of)
 
 
 def sidebar_count(actor: Actor) -> None:
