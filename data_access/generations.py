@@ -14,7 +14,7 @@ stale figures, only colder ones, until it is added here.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_access.models import DataGeneration
@@ -91,6 +91,10 @@ def bump(session: Session, action: str) -> tuple[str, ...]:
 
 def touch_all(conn: Connection | Session) -> None:
     """Move every area's generation: for bulk writes that bypass the commands (the seed)."""
+    present = set(conn.execute(select(DataGeneration.area)).scalars())
+    missing = [{"area": area, "generation": 0} for area in AREAS if area not in present]
+    if missing:  # areas added after the database was migrated
+        conn.execute(insert(DataGeneration), missing)
     conn.execute(update(DataGeneration).values(generation=DataGeneration.generation + 1))
 
 

@@ -23,6 +23,7 @@ from data_access import db
 from data_access.commands.base import Actor
 from data_access.db import read_session, write_session
 from data_access.models import AgendaItem, Agency, Base, Decision, Meeting, User
+from rules import permissions
 from ui.menu import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,7 +163,7 @@ def run_page(path: str, actor: Actor, **query) -> AppTest:
 def test_every_page_for_every_role_shows_payloads_as_text(hostile_city):
     checked = 0
     for spec in PAGES:
-        for role in sorted(spec.roles):
+        for role in [r for r in permissions.ROLES if spec.open_to(r)]:
             at = run_page(spec.path, hostile_city["users"][role])
             checked += assert_inert(at, f"{spec.path} as {role}")
     assert checked > 20  # the pages do build HTML: the check looked at something
