@@ -147,8 +147,8 @@ def ledger_export(f: referrals.LedgerFilter, as_of: date) -> bytes:
     command line: importing it gives back the same referrals); built when clicked."""
     from data_access.importing import export_referrals_xlsx
 
-    url, gen = _key()
-    b = _bounds(url, gen, as_of)
+    url, gens = _key(_REFERRALS)
+    b = _bounds(url, gens, as_of)
     with read_session() as session:
         return export_referrals_xlsx(session, where=referrals.ledger_conditions(f, b))
 
