@@ -323,7 +323,7 @@ def _approved_meeting(world, n_items=2):
 def test_session_moves_the_projector_between_items(world):
     m, (first, second) = _approved_meeting(world)
     t0 = datetime(2026, 4, 20, 14, 30)
-    started = mc.start_session(CHAIR, m.id, now=t0)
+    started = mc.start_session(CHAIR, m.id, now=t0, confirm_date=True)
     assert started.status == "in_session"
     with read_session() as s:
         state = mq.projector_state(s, m.id, today=MEETING_ON, now=t0 + timedelta(minutes=3))
@@ -347,7 +347,7 @@ def test_session_moves_the_projector_between_items(world):
 
 def test_attendance_and_closing(world):
     m, _ = _approved_meeting(world)
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, confirm_date=True)
     with pytest.raises(ValidationFailed):
         mc.close_meeting(OFFICE, m.id)
     with pytest.raises(ValidationFailed) as exc:
@@ -379,7 +379,7 @@ def test_decisions_are_recorded_in_session_and_validated(world):
               co_agency_ids=[world.east], due_on=MEETING_ON + timedelta(days=10), item_id=first, today=MEETING_ON)
     with pytest.raises(CommandError):
         dc.record_decision(OFFICE, m.id, **kw)  # not in session yet
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, confirm_date=True)
     with pytest.raises(ValidationFailed) as exc:
         dc.record_decision(OFFICE, m.id, **(kw | {"text": " ", "co_agency_ids": [world.housing],
                                                "due_on": MEETING_ON - timedelta(days=1)}))
@@ -396,7 +396,7 @@ def test_decisions_are_recorded_in_session_and_validated(world):
 
 def test_follow_up_progress_and_completion_rights(world):
     m, (first, _) = _approved_meeting(world)
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, confirm_date=True)
     d = dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=world.housing, co_agency_ids=[world.east],
                            due_on=date(2026, 4, 30), item_id=first, today=MEETING_ON)
     note = dc.post_progress(world.clerk(world.east), d.id, note="已完成现场勘查", today=date(2026, 4, 22))
@@ -423,7 +423,7 @@ def test_follow_up_progress_and_completion_rights(world):
 
 def test_overdue_decisions_are_carried_to_the_next_meeting(world):
     m, (first, _) = _approved_meeting(world)
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, confirm_date=True)
     d = dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=world.housing, co_agency_ids=[],
                            due_on=date(2026, 4, 30), item_id=first, today=MEETING_ON)
     mc.record_attendance(OFFICE, m.id, {world.housing: "present"})

@@ -260,7 +260,7 @@ def test_pages_in_english_and_what_an_observer_may_do(empty_db, monkeypatch):
                                  dispute_ids=[w.stalled_dispute], today=TODAY)
     mc.review_agenda_item(OFFICE, item.id, "approved")
     mc.approve_agenda(OFFICE, m.id)
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, confirm_date=True)
     dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=w.east, co_agency_ids=[], due_on=date(2026, 5, 1),
                        item_id=item.id, today=MEETING_ON)
     clock.set(MEETING_ON, 15)

@@ -110,7 +110,7 @@ def record_decision(
             errors["co_agency_ids"] = _m("牵头单位不必再列为配合单位。", "The lead agency is not also a co-agency.")
         if not isinstance(due_on, date):
             errors["due_on"] = _m("请选择完成时限。", "Choose the due date.")
-        elif due_on < max(today, meeting.held_on):
+        elif due_on < max(today, meeting.date_held):
             errors["due_on"] = _m(
                 f"完成时限 {due_on} 不能早于会议日期。",
                 f"The due date {due_on} cannot be before the meeting.",
@@ -199,7 +199,7 @@ def complete_decision(
         check_version(session, decision, expected_version, "该议定事项")
         errors: dict[str, str] = {}
         evidence = _clean_text(errors, "evidence", evidence, 2000, "办结情况及佐证", "evidence", required=True)
-        meeting_on = session.scalar(select(Meeting.held_on).where(Meeting.id == decision.meeting_id))
+        meeting_on = session.scalar(select(Meeting.date_held).where(Meeting.id == decision.meeting_id))
         if done_on > today:
             errors["done_on"] = _m("办结日期不能晚于今天。", "The completion date cannot be in the future.")
         elif done_on < meeting_on:
