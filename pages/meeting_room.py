@@ -30,9 +30,10 @@ from ui.i18n import pick, t
 from ui.session import require
 
 user = require("meeting.run")
-st.html("<style>.stMainBlockContainer{padding-top:1.2rem !important;}"
-        ".st-key-room_keys{display:none !important;}</style>")
-st.subheader(t("会议控制台"))
+# Compact enough that the controls, the item on screen and its clock fit a 1440×900 screen.
+st.html("<style>.stMainBlockContainer{padding-top:1.2rem !important;} .stMainBlockContainer h1{font-size:1.7rem;"
+        "padding:0 0 .2rem !important;} .st-key-room_keys{display:none !important;}</style>")
+st.title(t("会议控制台"))
 today = projector.today()
 
 with read_session() as session:
@@ -59,6 +60,15 @@ def minutes_bytes(meeting_id: int) -> bytes:
     """Built when the button is pressed, not on every run of the page."""
     with read_session() as session:
         return md.minutes_docx(session, meeting_id, today=today)
+
+
+def show_item(item_id: int | None) -> None:
+    """Button callback: runs before the next page run starts, so the projector hears of the
+    new item as soon as possible (not after this page has read everything again)."""
+    try:
+        mc.select_item(user, meeting_id, item_id, now=projector.now())
+    except CommandError as exc:
+        st.session_state["room.error"] = exc.message
 
 
 def reason(text: str | None) -> None:
@@ -130,22 +140,19 @@ with c_start:
         reason(t("会议已开始。") if running else t("会议已结束。"))
 with c_prev:
     back_to = ids[-1] if on_closing_slide and ids else (ids[at - 1] if at else None)
-    if st.button(t("上一项"), icon=":material/skip_previous:", width="stretch", key="room.prev",
-                 disabled=not running or back_to is None):
-        act(mc.select_item, meeting.id, back_to, now=projector.now())
+    st.button(t("上一项"), icon=":material/skip_previous:", width="stretch", key="room.prev",
+              disabled=not running or back_to is None, on_click=show_item, args=(back_to,))
     reason(None if running else t("会议开始后可用。"))
 with c_next:
     last = at is not None and at + 1 >= len(ids)
     forward = ids[at + 1] if at is not None and not last else None
-    if st.button(t("下一项"), type="primary", icon=":material/skip_next:", width="stretch", key="room.next",
-                 disabled=not running or forward is None):
-        act(mc.select_item, meeting.id, forward, now=projector.now())
+    st.button(t("下一项"), type="primary", icon=":material/skip_next:", width="stretch", key="room.next",
+              disabled=not running or forward is None, on_click=show_item, args=(forward,))
     reason(t("会议开始后可用。") if not running else t("已是最后一项。") if last else
            t("已在会议小结。") if on_closing_slide else None)
 with c_close:
-    if st.button(t("结束讨论，投影会议小结"), icon=":material/summarize:", width="stretch", key="room.summary",
-                 disabled=not running or on_closing_slide):
-        act(mc.stop_session, meeting.id, now=projector.now())
+    st.button(t("结束讨论，投影会议小结"), icon=":material/summarize:", width="stretch", key="room.summary",
+              disabled=not running or on_closing_slide, on_click=show_item, args=(None,))
 with c_open:
     st.link_button(t("打开投影窗口"), f"projector?meeting={meeting.id}", icon=":material/slideshow:",
                    width="stretch")
@@ -192,10 +199,9 @@ if section == "items":
         for n, item in enumerate(items, start=1):
             is_current = item.id == meeting.current_item_id
             label = f"{n}. {item.title} （{item.minutes}{t('分钟')}）"
-            if st.button(label, key=f"room.item.{item.id}", type="primary" if is_current else "secondary",
-                         icon=":material/slideshow:" if is_current else None, disabled=not running,
-                         width="stretch"):
-                act(mc.select_item, meeting.id, item.id, now=projector.now())
+            st.button(label, key=f"room.item.{item.id}", type="primary" if is_current else "secondary",
+                      icon=":material/slideshow:" if is_current else None, disabled=not running,
+                      width="stretch", on_click=show_item, args=(item.id,))
         if not items:
             st.info(t("议程中没有审定的议题。"))
         reason(None if running else t("会议开始后可点选议题投影。"))

@@ -226,6 +226,15 @@ def _decision_block(d: DecisionRow, *, numbered: str = "") -> str:
             f'{_co(d)}；{t("完成时限")}：{d.due_on.isoformat()}</div></div>')
 
 
+def _hour(hhmm: str) -> str:
+    """``14:30`` as ``14时30分``: the only mm:ss-like text on a projector is its countdown."""
+    try:
+        h, m = (int(x) for x in hhmm.split(":"))
+    except ValueError:
+        return hhmm
+    return t("{h}时{m:02d}分", h=h, m=m)
+
+
 def _title(text: str, meta: list[str]) -> str:
     return (f'<div class="item-title" data-testid="jm-item-title">{_e(text)}</div>'
             + (f'<div class="meta">{_e(" · ".join(meta))}</div>' if meta else ""))
@@ -250,7 +259,7 @@ def _outline(state: ProjectorState, lines: int) -> str:
 
 def _waiting(state: ProjectorState) -> str:
     m = state.meeting
-    when = m.held_on.isoformat() + (f" {m.start_time}" if m.start_time else "")
+    when = m.held_on.isoformat() + (f" {_hour(m.start_time)}" if m.start_time else "")
     meta = [when] + ([m.place] if m.place else []) + ([f"{t('主持')}：{m.chair_name}"] if m.chair_name else [])
     status = lifecycle.status_label("meeting", m.status, lang())
     return _bar(state, _e(status)) + _title(m.title, meta) + _outline(state, LINES + 3)
@@ -388,7 +397,6 @@ def _item(state: ProjectorState) -> str:
         body = _overdue_body(state, min(cols, 3))
     elif state.disputes:
         d = state.disputes[0]
-        stage = lifecycle.status_label("dispute", d.stage, lang())
         figures = [_figure(d.days_in_stage, t("本阶段已停留天数"), alert=True),
                    _figure((d.stage_since - d.opened_on).days + d.days_in_stage, t("争议已历时天数")),
                    _figure(len(d.parties), t("争议单位"))]
