@@ -582,11 +582,11 @@ class Workflow:
         town = city.towns[0]
         add_item(meeting_id, as_of, "policy", rng.choice(content.POLICY_ITEMS).format(x=content.POLICY_TOPICS[0]),
                  town.id, town.head, 10, submitted=on)
-        followed = late_decisions or [d for d in self.decisions if d["status"] == "open"]
+        followed = late_decisions + [d for d in self.decisions if d["status"] == "open" and d not in late_decisions]
         if followed:
             item = add_item(meeting_id, as_of, "decision_followup", "逾期未完成议定事项督办", coordinator.id,
                             OFFICE_NAME, 10, submitted=on)
-            for d in followed[:6]:
+            for d in followed[:4]:
                 link(item, decision_id=d["id"])
 
     def _decide(self, meeting_id, held, made, decisions, co_agencies, notes) -> None:

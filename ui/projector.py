@@ -72,7 +72,8 @@ _CSS = f"""
 .jm-proj .item-title {{ font-size: {TITLE}; font-weight: 800; margin: 0.25em 0 0; line-height: 1.2; color: {INK}; }}
 .jm-proj .meta {{ color: #333333; margin: 0 0 0.2em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .jm-proj .figures {{ display: flex; gap: calc(var(--u) * 1.2); margin: 0.15em 0 0.3em; }}
-.jm-proj .figure {{ border: 3px solid {INK}; border-radius: 10px; padding: 0 calc(var(--u) * 1.1); min-width: 0; flex: 1 1 0; }}
+.jm-proj .figure {{ border: 3px solid {INK}; border-radius: 10px; padding: 0 calc(var(--u) * 1.1); min-width: 0;
+                   flex: 0 0 calc((100% - var(--u) * 3.6) / 4); box-sizing: border-box; }}
 .jm-proj .figure .num {{ font-size: {FIGURE}; font-weight: 800; line-height: 1.05; white-space: nowrap; }}
 .jm-proj .figure .lbl {{ font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .jm-proj .figure.alert {{ border-color: {OVERRUN}; }}
@@ -266,7 +267,18 @@ def _waiting(state: ProjectorState) -> str:
 
 
 def _overdue_body(state: ProjectorState, cols: int) -> str:
-    agencies, hidden = condense(list(state.agencies), cols) if len(state.agencies) > cols else (state.agencies, 0)
+    if len(state.agencies) > cols:  # many agencies: one list, most days late first, in two columns
+        rows = sorted(((a.name, r) for a in state.agencies for r in a.rows), key=lambda x: -x[1].days_late)
+        hidden = sum(a.count for a in state.agencies) - len(rows)
+        per = LINES - 1
+        shown, more = condense(rows, per * (2 if cols > 1 else 1))
+        head = f"<tr><th>{t('接收单位')}</th><th>{t('移送编号')}</th><th class='n'>{t('超期天数')}</th></tr>"
+        tables = ["<table>" + head + "".join(
+            f"<tr><td>{_e(name)}</td><td>{_e(r.number)}</td><td class='n'>{r.days_late}</td></tr>"
+            for name, r in part) + "</table>" for part in (shown[:per], shown[per:]) if part]
+        grid = f'<div class="grid2">{"".join(f"<div>{x}</div>" for x in tables)}</div>' if cols > 1 else "".join(tables)
+        return grid + _more(more + hidden, "件")
+    agencies, hidden = state.agencies, 0
     panels = []
     for a in agencies:
         rows, more = condense(list(a.rows), LINES - 2)
@@ -391,6 +403,9 @@ def _item(state: ProjectorState) -> str:
         body = _report_body(state, cols)
     elif state.agencies:
         figures = [_figure(a.count, a.name, alert=a.count > 0) for a in state.agencies[:3]]
+        if len(state.agencies) > 3:
+            figures = [_figure(sum(a.count for a in state.agencies), t("超期未受理（件）"), alert=True),
+                       _figure(len(state.agencies), t("涉及单位"))]
         worst = max((a.oldest_days_late for a in state.agencies), default=0)
         if worst:
             figures.append(_figure(worst, t("最长超期天数"), alert=True))

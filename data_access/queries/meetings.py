@@ -878,7 +878,7 @@ def projector_state(session: Session, meeting_id: int, *, today: date, now: date
         item=current,
         position=items.index(current) + 1,
         clock=countdown(meeting.item_started_at, current.minutes, now),
-        agencies=tuple(agency_overdue(session, concerned[:3], today=today)),
+        agencies=tuple(agency_overdue(session, list(dict.fromkeys(concerned))[:12], today=today)),
         disputes=disputes,
         followed=followed,
         followed_notes={d.id: tuple(decision_notes(session, d.id)[-3:]) for d in followed},
