@@ -83,8 +83,6 @@ with read_session() as session:
     people, observers = mq.meeting_people(session, meeting_id)
     agencies = mq.agency_options(session)
     decided = mq.meeting_decisions(session, meeting_id, today=today)
-    state = (mq.projector_state(session, meeting_id, today=today, now=projector.now())
-             if meeting.status == "in_session" else None)
 
 error = st.session_state.pop("room.error", None)
 if error:
@@ -158,11 +156,13 @@ with c_open:
                    width="stretch")
 
 # The item on the projector and its clock, as the room sees them.
-if state is not None and state.item is not None:
+if running and at is not None:
+    shown = items[at]
     left, right = st.columns([5, 2])
-    left.markdown(f"**{t('投影中')}**：{state.position}/{len(items)} · {escape(state.item.title)}")
+    left.markdown(f"**{t('投影中')}**：{at + 1}/{len(items)} · {escape(shown.title)}")
     with right:
-        components.html(projector.countdown_html(state), height=56)
+        components.html(projector.countdown_html(mq.countdown(meeting.item_started_at, shown.minutes,
+                                                              projector.now())), height=56)
 elif running:
     st.markdown(f"**{t('投影中')}**：{t('会议小结')}")
 

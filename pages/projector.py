@@ -28,6 +28,15 @@ leave_to = "meeting-room" if can(user.role, "meeting.run") else "overview"
 marks = projector.corner_marks(demo=auth.config().demo, leave_to=leave_to)
 
 POLL_SECONDS = 0.5
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def report(period_key: str | None, meeting_on, today):
+    """A report item's figures (the period's metrics): the same for every projector open, and
+    not recomputed each time the operator comes back to the item."""
+    with read_session() as session:
+        return mq.report_figures(session, period_key, meeting_on=meeting_on, today=today)
+
 REDRAW_SECONDS = 60  # redraw now and then anyway: the live figures move on their own
 
 
@@ -40,9 +49,10 @@ def live() -> None:
         cached = st.session_state.get("projector.drawn")
         changed = cached is None or cached[0] != key
         if changed or (now - cached[1]).total_seconds() > REDRAW_SECONDS:
-            state = mq.projector_state(session, meeting_id, today=today, now=now) if meeting_id else None
+            state = (mq.projector_state(session, meeting_id, today=today, now=now, report=report)
+                     if meeting_id else None)
             # The clock's frame is redrawn only when the item changes: it keeps its own time.
-            clock = projector.countdown_html(state) if changed else cached[3]
+            clock = projector.countdown_html(state.clock if state else None) if changed else cached[3]
             cached = (key, now, projector.slide_html(state), clock)
             st.session_state["projector.drawn"] = cached
     _, _, slide, clock = cached

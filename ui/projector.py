@@ -23,7 +23,7 @@ from html import escape
 
 import streamlit as st
 
-from data_access.queries.meetings import AgencyOverdue, DecisionRow, DisputePanel, NoteRow, ProjectorState
+from data_access.queries.meetings import Countdown, DecisionRow, NoteRow, ProjectorState
 from rules import lifecycle
 from rules.lights import LIGHT_COLORS, LIGHT_SYMBOLS, LIGHT_TEXT_COLORS, Light
 from rules.slides import PANEL_LINES, condense, ends, mmss
@@ -138,13 +138,13 @@ def corner_marks(*, demo: bool, leave_to: str) -> str:
     return out
 
 
-def countdown_html(state: ProjectorState | None) -> str | None:
+def countdown_html(clock: Countdown | None) -> str | None:
     """The ticking ``mm:ss`` of the item on screen, as a tiny page of its own: it counts down
     in the browser from the seconds left when drawn, and turns red with "已超时" once over.
     None when no item is on screen."""
-    if state is None or state.clock is None:
+    if clock is None:
         return None
-    left = state.clock.remaining_seconds
+    left = clock.remaining_seconds
     words = (t("剩余"), t("已超时"))
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>
 html,body{{margin:0;height:100%;overflow:hidden;background:transparent;}}

@@ -848,8 +848,11 @@ class ProjectorState:
     report: ReportFigures | None = None  # a report item's figures
 
 
-def projector_state(session: Session, meeting_id: int, *, today: date, now: datetime) -> ProjectorState | None:
-    """Everything the projector shows right now, read fresh (the projector polls it)."""
+def projector_state(session: Session, meeting_id: int, *, today: date, now: datetime,
+                    report=None) -> ProjectorState | None:
+    """Everything the projector shows right now, read fresh (the projector polls it).
+    ``report(period_key, meeting_on, today)`` may supply a report item's figures (a cached
+    :func:`report_figures`); by default they are computed here."""
     meeting = get_meeting(session, meeting_id)
     if meeting is None:
         return None
@@ -884,6 +887,6 @@ def projector_state(session: Session, meeting_id: int, *, today: date, now: date
         followed_notes={d.id: tuple(decision_notes(session, d.id)[-3:]) for d in followed},
         decisions=tuple(sorted(decision_rows(session, [Decision.item_id == current.id], today=today),
                                key=lambda d: d.id)),
-        report=(report_figures(session, (current.evidence or {}).get("period"), meeting_on=meeting.held_on,
-                               today=today) if current.kind == "report" else None),
+        report=((report or (lambda key, on, day: report_figures(session, key, meeting_on=on, today=day)))(
+            (current.evidence or {}).get("period"), meeting.held_on, today) if current.kind == "report" else None),
     )

