@@ -88,7 +88,7 @@ def measure(base: str, others: int, steps: int) -> dict:
         crowd = []
         for _ in range(others):  # the other sessions: projectors polling like the real one
             page = ctx.new_page()
-            page.goto(base + "/projector")
+            page.goto(base + "/projector", wait_until="commit", timeout=120_000)
             crowd.append(page)
         for page in crowd:
             page.get_by_test_id("jm-projector").wait_for(timeout=120_000)
