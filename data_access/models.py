@@ -32,6 +32,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 
@@ -246,7 +247,10 @@ class Meeting(Versioned, Base):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(10), default="regular")  # regular / ad_hoc
-    held_on: Mapped[date] = mapped_column(Date, index=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)  # the day it is scheduled for
+    # The day it was actually opened (migration 0005), when that was not the scheduled day
+    # or once it is started; see ``date_held``.
+    started_on: Mapped[date | None] = mapped_column(Date)
     start_time: Mapped[str | None] = mapped_column(String(5))  # "14:30"
     place: Mapped[str | None] = mapped_column(String(100))
     chair_name: Mapped[str | None] = mapped_column(String(50))
@@ -259,6 +263,17 @@ class Meeting(Versioned, Base):
     items: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position"
     )
+
+    @hybrid_property
+    def date_held(self) -> date:
+        """The day the meeting was held (once started), else the day it is scheduled for:
+        what minutes, decisions and agency pages date it by."""
+        return self.started_on or self.held_on
+
+    @date_held.inplace.expression
+    @classmethod
+    def _date_held_expression(cls):
+        return func.coalesce(cls.started_on, cls.held_on)
 
 
 class MeetingInvitee(Base):

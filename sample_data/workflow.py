@@ -526,6 +526,8 @@ class Workflow:
             for d in late_decisions[:5]:
                 link(item, decision_id=d["id"])
 
+        self._demo_meeting(meetings, invitees, observers, add_item, link, late_decisions, flagged)
+
         self._count("meetings", _insert(self.conn, Meeting, meetings))
         self._count("meeting_invitees", _insert(self.conn, MeetingInvitee, invitees))
         self._count("attendance", _insert(self.conn, Attendance, attendance))
@@ -535,6 +537,57 @@ class Workflow:
         self._count("agenda_item_links", _insert(self.conn, AgendaItemLink, links))
         self._count("decision_agencies", _insert(self.conn, DecisionAgency, co_agencies))
         self._count("progress_notes", _insert(self.conn, ProgressNote, notes))
+
+    def _demo_meeting(self, meetings, invitees, observers, add_item, link, late_decisions, flagged) -> None:
+        """Today's meeting (CONTRACT.md, Demo mode): an ad hoc meeting held on ``as_of``, its
+        agenda approved and not yet started, with an item of every kind, so that a newcomer
+        can run a meeting at once. It is ad hoc because the month's regular meeting number
+        may already be taken by a meeting held earlier this month."""
+        rng, as_of, city = self.rng, self.as_of, self.city
+        coordinator = city.coordinator
+        meeting_id = len(meetings) + 1
+        meetings.append({
+            "id": meeting_id, "number": f"LX-{as_of.year}-L1",
+            "title": f"{content.CITY_NAME}{content.MEETING_BODY}{as_of.year}年第1次临时会议",
+            "kind": "ad_hoc", "held_on": as_of, "start_time": "09:00", "place": content.MEETING_PLACES[0],
+            "chair_name": CHAIR_NAME, "status": "approved",
+            "created_at": _stamp(as_of - timedelta(days=12)), "version": 1,
+        })
+        # Everyone is invited; nobody is marked present until the office takes attendance.
+        invitees.extend({"meeting_id": meeting_id, "agency_id": a.id} for a in city.agencies)
+        for j, (title, capacity) in enumerate(content.OBSERVERS[:2]):
+            observers.append({"id": len(observers) + 1, "meeting_id": meeting_id,
+                              "name": content.person(230 + j), "capacity": capacity, "attended": None})
+        prev = (as_of.replace(day=1) - timedelta(days=1))
+        on = as_of - timedelta(days=12)
+        add_item(meeting_id, as_of, "report", f"{prev.month}月份移送案件办理情况通报", coordinator.id,
+                 OFFICE_NAME, 10, submitted=on, evidence={"period": f"{prev.year}-{prev.month:02d}"})
+        overdue = self._overdue_referrals(as_of, 12, self.s.suggest_overdue_referral_days)
+        if overdue:
+            item = add_item(meeting_id, as_of, "overdue_referral", f"督办超期未受理移送案件（{len(overdue)}件）",
+                            coordinator.id, OFFICE_NAME, 15, suggested=True, submitted=on,
+                            evidence={"as_of": as_of.isoformat(), "referrals": [o[2] for o in overdue]})
+            for ref_id, _, _ in overdue:
+                link(item, referral_id=ref_id)
+        stalled = [d for d in self.disputes if d["resolved_on"] is None]
+        for dispute in (flagged[1:2] or flagged[:1] or stalled[:1]):
+            party = dispute["parties"][0]
+            item = add_item(meeting_id, as_of, "dispute", f"关于{dispute['subject']}的议题", party,
+                            city.agencies[party - 1].head, 15, submitted=on)
+            link(item, dispute_id=dispute["id"])
+        title, lead, _ = content.OPERATIONS["special"][0]
+        agency = self._dept(lead)
+        add_item(meeting_id, as_of, "joint_operation", f"关于开展{title}的议题", agency.id, agency.head, 10,
+                 submitted=on)
+        town = city.towns[0]
+        add_item(meeting_id, as_of, "policy", rng.choice(content.POLICY_ITEMS).format(x=content.POLICY_TOPICS[0]),
+                 town.id, town.head, 10, submitted=on)
+        followed = late_decisions + [d for d in self.decisions if d["status"] == "open" and d not in late_decisions]
+        if followed:
+            item = add_item(meeting_id, as_of, "decision_followup", "逾期未完成议定事项督办", coordinator.id,
+                            OFFICE_NAME, 10, submitted=on)
+            for d in followed[:4]:
+                link(item, decision_id=d["id"])
 
     def _decide(self, meeting_id, held, made, decisions, co_agencies, notes) -> None:
         """2-4 decisions of a past meeting, with due dates, fates and progress notes."""

@@ -316,6 +316,9 @@ def test_a_member_item_on_a_dispute_replaces_its_suggestion(world):
 # --------------------------------------------------------------------------- session and decisions
 
 
+ON_THE_DAY = datetime(2026, 4, 20, 14, 30)  # MEETING_ON, at the meeting's hour
+
+
 def _approved_meeting(world, n_items=2):
     m = _meeting()
     ids = []
@@ -352,9 +355,46 @@ def test_session_moves_the_projector_between_items(world):
         assert mq.projector_state(s, m.id, today=MEETING_ON, now=t0).phase == "closing"
 
 
+def test_a_meeting_held_early_asks_first_and_is_dated_by_the_day_it_was_held(world):
+    import io
+
+    from docx import Document
+
+    from data_access.documents import meeting_docs as md
+    from data_access.queries.dashboard import LightBounds
+    from data_access.queries.my_agency import my_agency
+    from data_access.rulebook import load_rules
+
+    m, (first, _) = _approved_meeting(world)
+    early = datetime(2026, 4, 4, 9, 0)  # 16 days before its date
+    with pytest.raises(CommandError) as refused:
+        mc.start_session(CHAIR, m.id, now=early)
+    assert "原定于 2026-04-20" in str(refused.value)
+    with read_session() as s:
+        assert s.get(Meeting, m.id).status == "approved"  # nothing written
+    started = mc.start_session(CHAIR, m.id, now=early, confirm_date=True)
+    assert started.held_on == date(2026, 4, 4)
+    with read_session() as s:
+        row = mq.get_meeting(s, m.id)
+    assert (row.held_on, row.scheduled_on, row.held_off_schedule) == (date(2026, 4, 4), MEETING_ON, True)
+    saved = dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=world.east, due_on=date(2026, 4, 15),
+                               item_id=first, today=early.date())
+    mc.record_attendance(CHAIR, m.id, {world.east: "present"})
+    mc.close_meeting(CHAIR, m.id)
+    with read_session() as s:
+        decision = next(d for d in mq.meeting_decisions(s, m.id, today=early.date()) if d.id == saved.id)
+        assert decision.meeting_held_on == date(2026, 4, 4)
+        body = "\n".join(p.text for p in Document(io.BytesIO(md.minutes_docx(s, m.id, today=early.date()))).paragraphs)
+        # The lead agency's own page lists it from the day it was held, not from its scheduled date.
+        settings, cal = load_rules(s)
+        view = my_agency(s, world.east, LightBounds.build(date(2026, 4, 10), cal, settings))
+    assert "2026年4月4日" in body and "2026年4月20日" not in body
+    assert [i.title for i in view.decisions.items] == ["限期整改"] and view.decisions.items[0].since == date(2026, 4, 4)
+
+
 def test_attendance_and_closing(world):
     m, _ = _approved_meeting(world)
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, now=ON_THE_DAY)
     with pytest.raises(ValidationFailed):
         mc.close_meeting(OFFICE, m.id)
     with pytest.raises(ValidationFailed) as exc:
@@ -386,7 +426,7 @@ def test_decisions_are_recorded_in_session_and_validated(world):
               co_agency_ids=[world.east], due_on=MEETING_ON + timedelta(days=10), item_id=first, today=MEETING_ON)
     with pytest.raises(CommandError):
         dc.record_decision(OFFICE, m.id, **kw)  # not in session yet
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, now=ON_THE_DAY)
     with pytest.raises(ValidationFailed) as exc:
         dc.record_decision(OFFICE, m.id, **(kw | {"text": " ", "co_agency_ids": [world.housing],
                                                "due_on": MEETING_ON - timedelta(days=1)}))
@@ -403,7 +443,7 @@ def test_decisions_are_recorded_in_session_and_validated(world):
 
 def test_follow_up_progress_and_completion_rights(world):
     m, (first, _) = _approved_meeting(world)
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, now=ON_THE_DAY)
     d = dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=world.housing, co_agency_ids=[world.east],
                            due_on=date(2026, 4, 30), item_id=first, today=MEETING_ON)
     note = dc.post_progress(world.clerk(world.east), d.id, note="已完成现场勘查", today=date(2026, 4, 22))
@@ -430,7 +470,7 @@ def test_follow_up_progress_and_completion_rights(world):
 
 def test_overdue_decisions_are_carried_to_the_next_meeting(world):
     m, (first, _) = _approved_meeting(world)
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, now=ON_THE_DAY)
     d = dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=world.housing, co_agency_ids=[],
                            due_on=date(2026, 4, 30), item_id=first, today=MEETING_ON)
     mc.record_attendance(OFFICE, m.id, {world.housing: "present"})

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 import ui.projector
+from data_access.commands import meetings as mc
 from data_access.db import read_session
 from data_access.documents import meeting_docs as md
 from data_access.models import AgendaItem, Attendance, Decision, Meeting
@@ -157,6 +158,7 @@ def test_a_meeting_from_scheduling_to_follow_up(empty_db, monkeypatch):
     assert 'data-phase="item"' in shown and "市住房和城乡建设局移送案件受理告知超期" in shown
     assert "YS-2026-000001" in shown and 'data-remaining="600"' in shown  # its overdue list, 10 minutes
     clock.set(date(2026, 4, 20), 14, 42)
+    room.radio(key="room.section").set_value("items").run()
     click(room, key=f"room.item.{on_time.id}")
     clock.set(date(2026, 4, 20), 14, 45)
     projector = page("projector", OFFICE)  # no ?meeting=: the meeting in session
@@ -176,21 +178,31 @@ def test_a_meeting_from_scheduling_to_follow_up(empty_db, monkeypatch):
     projector.run()
     assert "占道经营由城东街道牵头整治" in "".join(m.value for m in projector.markdown)
 
-    # Attendance: everyone present by default; one deputised, one absent.
-    room.radio(key=f"att.{april.id}.{w.housing}").set_value("deputised")
-    room.text_input(key=f"att.{april.id}.{w.housing}.d").input("张科长")
-    room.radio(key=f"att.{april.id}.{w.market}").set_value("absent")
+    # Closing cannot be done before attendance is taken, and the console says so beforehand.
+    room.radio(key="room.section").set_value("close").run()
+    assert room.checkbox(key="room.close.sure").disabled
+    assert any("请先在“① 出席登记”中登记出席情况" in c.value for c in room.caption)
+    assert next(b for b in room.button if b.label == "结束会议").disabled
+
+    # Attendance: nothing is recorded until saved; the member agencies are expected (present),
+    # judicial bodies only as invited. Saving the defaults, then one deputised, one absent.
+    room.radio(key="room.section").set_value("attendance").run()
+    with read_session() as s:
+        assert not s.scalars(select(Attendance)).all()
     click(room, "保存出席情况")
+    mc.record_attendance(CHAIR, april.id, {w.housing: ("deputised", "张科长"), w.market: "absent"})
     with read_session() as s:
         attendance = {a.agency_id: (a.status, a.delegate) for a in s.scalars(select(Attendance))}
     assert attendance[w.housing] == ("deputised", "张科长") and attendance[w.market] == ("absent", None)
-    assert attendance[w.east] == ("present", None) and len(attendance) == 5
+    assert attendance[w.east] == ("present", None)
+    assert all(status == "present" or agency in (w.housing, w.market) for agency, (status, _) in attendance.items())
 
     # --- 5. Closing: the projector shows the decisions; the minutes are there.
     click(room, "结束讨论，投影会议小结")
     projector.run()
     shown = "".join(m.value for m in projector.markdown)
     assert 'data-phase="closing"' in shown and "本次会议议定事项" in shown
+    room.radio(key="room.section").set_value("close").run()
     room.checkbox(key="room.close.sure").check().run()
     click(room, "结束会议")
     assert any("共形成议定事项 1 项" in s for s in texts(room, "success"))
@@ -260,7 +272,7 @@ def test_pages_in_english_and_what_an_observer_may_do(empty_db, monkeypatch):
                                  dispute_ids=[w.stalled_dispute], today=TODAY)
     mc.review_agenda_item(OFFICE, item.id, "approved")
     mc.approve_agenda(OFFICE, m.id)
-    mc.start_session(CHAIR, m.id)
+    mc.start_session(CHAIR, m.id, now=datetime.combine(MEETING_ON, datetime.min.time()).replace(hour=14))
     dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=w.east, co_agency_ids=[], due_on=date(2026, 5, 1),
                        item_id=item.id, today=MEETING_ON)
     clock.set(MEETING_ON, 15)

@@ -181,7 +181,7 @@ def _meetings():
 
     def decision(office, t):
         ids = approved(office, t, days=0)  # held today, so the decision can be done today
-        m.start_session(office, ids["meeting"])
+        m.start_session(office, ids["meeting"], confirm_date=True)
         ids["decision"] = dc.record_decision(office, ids["meeting"], text="限期整改", lead_agency_id=t.agency,
                                              co_agency_ids=[t.partner], due_on=TODAY + timedelta(days=30)).id
         return ids
@@ -202,12 +202,12 @@ def _meetings():
         "agenda.unlock": Performer(
             setup=approved, run=lambda a, t, c: m.unlock_agenda(a, c["meeting"], reason="权限测试")),
         "meeting.run": Performer(
-            setup=approved, run=lambda a, t, c: m.start_session(a, c["meeting"])),
+            setup=approved, run=lambda a, t, c: m.start_session(a, c["meeting"], confirm_date=True)),
         "attendance.record": Performer(
             setup=approved,
             run=lambda a, t, c: m.record_attendance(a, c["meeting"], {t.agency: "present"})),
         "decision.record": Performer(
-            setup=lambda o, t: (lambda ids: (m.start_session(o, ids["meeting"]), ids)[1])(approved(o, t)),
+            setup=lambda o, t: (lambda ids: (m.start_session(o, ids["meeting"], confirm_date=True), ids)[1])(approved(o, t)),
             run=lambda a, t, c: dc.record_decision(a, c["meeting"], text="限期整改", lead_agency_id=t.agency,
                                                    due_on=TODAY + timedelta(days=30))),
         "decision.progress": Performer(

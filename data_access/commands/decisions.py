@@ -109,7 +109,7 @@ def record_decision(
             c.add("co_agency_ids", "牵头单位不必再列为配合单位。", "The lead agency is not also a co-agency.")
         if not isinstance(due_on, date):
             c.add("due_on", "请选择完成时限。", "Choose the due date.")
-        elif due_on < max(today, meeting.held_on):
+        elif due_on < max(today, meeting.date_held):
             c.add("due_on", 
                 f"完成时限 {due_on} 不能早于会议日期。",
                 f"The due date {due_on} cannot be before the meeting.",
@@ -198,7 +198,7 @@ def complete_decision(
         check_version(session, decision, expected_version, ("该议定事项", "The decision"))
         c = Checks(today)
         evidence = c.short_text("evidence", evidence, 2000, "办结情况及佐证", "evidence", required=True)
-        meeting_on = session.scalar(select(Meeting.held_on).where(Meeting.id == decision.meeting_id))
+        meeting_on = session.scalar(select(Meeting.date_held).where(Meeting.id == decision.meeting_id))
         if done_on > today:
             c.add("done_on", "办结日期不能晚于今天。", "The completion date cannot be in the future.")
         elif done_on < meeting_on:

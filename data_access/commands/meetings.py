@@ -129,7 +129,7 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _meeting_saved(m: Meeting) -> MeetingSaved:
-    return MeetingSaved(m.id, m.number, m.title, m.held_on, m.status, m.version)
+    return MeetingSaved(m.id, m.number, m.title, m.date_held, m.status, m.version)
 
 
 def _item_saved(i: AgendaItem) -> ItemSaved:
@@ -872,16 +872,28 @@ def _approved_items(session: Session, meeting_id: int) -> list[AgendaItem]:
 
 
 def start_session(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
-                  now: datetime | None = None, engine=None, uow=None) -> MeetingSaved:
-    """Open the meeting (approved -> in session) with its first item on the projector."""
+                  now: datetime | None = None, confirm_date: bool = False, engine=None,
+                  uow=None) -> MeetingSaved:
+    """Open the meeting (approved -> in session) with its first item on the projector, and
+    record the day it is held (``started_on``). Opening it on another day than the one it
+    was scheduled for must be confirmed (``confirm_date=True``): the minutes, its decisions
+    and the agency pages then date it by the day it was held."""
     authorize(actor, "meeting.run")
+    opened = _now(now)
     with unit_of_work(engine, uow) as session:
         meeting = _load_meeting(session, meeting_id, lock=True)
         _check_meeting_version(session, meeting, expected_version)
+        if meeting.status == "approved" and opened.date() != meeting.held_on and not confirm_date:
+            raise CommandError(
+                (f"会议原定于 {meeting.held_on} 召开，今天是 {opened.date()}。请确认按今天召开（纪要将以今天为会议日期）。",
+                 f"The meeting is scheduled for {meeting.held_on}; today is {opened.date()}. Confirm holding it "
+                 "today (the minutes will be dated today)."),
+                "held_on",
+            )
         items = _approved_items(session, meeting.id)
         first = items[0].id if items else None
-        _move(session, actor, meeting, "in_session", "meeting.start",
-              current_item_id=first, item_started_at=_now(now) if first else None)
+        _move(session, actor, meeting, "in_session", "meeting.start", started_on=opened.date(),
+              current_item_id=first, item_started_at=opened if first else None)
         return _meeting_saved(meeting)
 
 

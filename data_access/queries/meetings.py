@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -63,6 +63,9 @@ __all__ = [
     "NoteRow",
     "DecisionRow",
     "ProjectorState",
+    "ReportFigures",
+    "report_figures",
+    "projector_version",
     "list_meetings",
     "get_meeting",
     "meetings_open_for_items",
@@ -109,6 +112,12 @@ class MeetingRow:
     items_waiting: int = 0
     items_late: int = 0
     decisions: int = 0
+    scheduled_on: date | None = None  # ``held_on`` is the day it was held once started
+
+    @property
+    def held_off_schedule(self) -> bool:
+        """Held on another day than the one it was scheduled for."""
+        return self.scheduled_on is not None and self.scheduled_on != self.held_on
 
     @property
     def agenda_editable(self) -> bool:
@@ -144,9 +153,9 @@ def _meeting_rows(session: Session, where) -> list[MeetingRow]:
     out = []
     for m, total, approved, waiting, late, n in session.execute(stmt).all():
         out.append(MeetingRow(
-            m.id, m.number, m.title, m.kind, m.held_on, m.start_time, m.place, m.chair_name, m.status,
+            m.id, m.number, m.title, m.kind, m.date_held, m.start_time, m.place, m.chair_name, m.status,
             m.version, m.current_item_id, m.item_started_at, deadlines.agenda_cutoff(m.held_on, s),
-            int(total or 0), int(approved or 0), int(waiting or 0), int(late or 0), int(n or 0),
+            int(total or 0), int(approved or 0), int(waiting or 0), int(late or 0), int(n or 0), m.held_on,
         ))
     return out
 
@@ -186,7 +195,7 @@ def current_meeting_id(session: Session, *, today: date) -> int | None:
     if upcoming is not None:
         return upcoming
     return session.scalar(
-        select(Meeting.id).where(Meeting.status == "closed", Meeting.held_on == today)
+        select(Meeting.id).where(Meeting.status == "closed", Meeting.date_held == today)
         .order_by(Meeting.id.desc()).limit(1))
 
 
@@ -564,6 +573,7 @@ class DisputePanel:
     parties: tuple[str, ...]
     interim_handler: str | None
     history: tuple[StageRow, ...]
+    contacts: tuple[tuple[str, str | None, str | None], ...] = ()  # (agency, contact, phone) per party
 
 
 def dispute_panel(session: Session, dispute_id: int, *, today: date) -> DisputePanel | None:
@@ -576,9 +586,15 @@ def dispute_panel(session: Session, dispute_id: int, *, today: date) -> DisputeP
         StageRow(st.stage, st.entered_on, st.note)
         for st in session.scalars(select(DisputeStage).where(DisputeStage.dispute_id == d.id).order_by(DisputeStage.id))
     )
+    contacts = tuple(
+        (name, contact, phone) for name, contact, phone in session.execute(
+            select(Agency.name, Agency.contact, Agency.phone).join(DisputeParty, DisputeParty.agency_id == Agency.id)
+            .where(DisputeParty.dispute_id == d.id).order_by(Agency.id)
+        ).all()
+    )
     return DisputePanel(
         d.id, d.number, d.subject, d.stage, d.stage_since, (today - d.stage_since).days, d.opened_on,
-        tuple(_dispute_parties(session, [d.id]).get(d.id, [])), handler, history,
+        tuple(name for name, _, _ in contacts), handler, history, contacts,
     )
 
 
@@ -632,7 +648,7 @@ def decision_rows(session: Session, where, *, today: date, limit: int | None = N
         .group_by(ProgressNote.decision_id).subquery()
     )
     stmt = (
-        select(Decision, Meeting.number, Meeting.held_on, AgendaItem.title, Agency.name,
+        select(Decision, Meeting.number, Meeting.date_held, AgendaItem.title, Agency.name,
                last_note.c.n, ProgressNote.note, ProgressNote.on)
         .join(Meeting, Meeting.id == Decision.meeting_id)
         .join(Agency, Agency.id == Decision.lead_agency_id)
@@ -703,6 +719,76 @@ def decision_notes(session: Session, decision_id: int) -> list[NoteRow]:
 
 
 @dataclass(frozen=True)
+class ReportFigures:
+    """A report item's slide (通报): the period's headline figures, both rankings' ends and
+    the red list, from the same queries as the metrics page and the meeting pack."""
+
+    period_label: str
+    as_of: date
+    referrals_sent: int
+    results_reported: int
+    overdue_now: int
+    long_overdue: int  # of which at least ``red_days`` days late
+    red_days: int
+    towns: tuple[tuple[int | None, str, float | None], ...]  # (rank, name, score), best first
+    towns_ranked: int
+    departments: tuple[tuple[int | None, str, float | None], ...]
+    departments_ranked: int
+    red_list: tuple[tuple[str, str, int], ...]  # (number, receiving agency, days late), longest first
+
+
+def report_figures(session: Session, period_key: str | None, *, meeting_on: date, today: date,
+                   ends: int = 3, red_rows: int = 6) -> ReportFigures:
+    """The figures a report item projects: the period named in the item (``2026-10``), else
+    the month before the meeting, as of the meeting day (or today, if earlier)."""
+    from data_access.queries.metrics import period_metrics
+    from data_access.queries.overdue import overdue_acknowledgements
+    from rules.metrics import Period
+
+    as_of = min(today, meeting_on)
+    try:  # the month the item reports on ("2026-10"), else the month before the meeting
+        first = date.fromisoformat(f"{period_key}-01")
+    except (TypeError, ValueError):
+        first = (meeting_on.replace(day=1) - timedelta(days=1)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    period = Period(first, min(last, as_of))
+    metrics = period_metrics(session, period, as_of)
+    totals = metrics.totals()
+    ranking = [r for r in metrics.ranking() if r.rank is not None]
+
+    def ends_of(kind: str):
+        ranked = [r for r in ranking if r.kind == kind]
+        shown = ranked if len(ranked) <= 2 * ends else ranked[:ends] + ranked[-ends:]
+        return tuple((r.rank, r.short_name or r.name, r.score) for r in shown), len(ranked)
+
+    towns, n_towns = ends_of("town")
+    depts, n_depts = ends_of("department")
+    s, _ = load_rules(session)
+    red_days = s.suggest_overdue_referral_days
+    overdue = overdue_acknowledgements(session, as_of)
+    long = [r for r in overdue if r.days_late >= red_days]
+    label = f"{period.start.year}-{period.start.month:02d}"
+    return ReportFigures(
+        label, as_of, totals["referrals_sent"], totals["results_reported"], len(overdue), len(long), red_days,
+        towns, n_towns, depts, n_depts,
+        tuple((r.number, r.to_agency, r.days_late) for r in long[:red_rows]),
+    )
+
+
+def projector_version(session: Session, meeting_id: int) -> tuple:
+    """A small fingerprint of what the projector shows, read twice a second by every open
+    projector: the meeting's row (status, item, its start) and the decisions and progress
+    notes (count and versions). The slide is redrawn only when it changes."""
+    m = session.execute(
+        select(Meeting.status, Meeting.version, Meeting.current_item_id, Meeting.item_started_at)
+        .where(Meeting.id == meeting_id)
+    ).one_or_none()
+    decisions = session.execute(select(func.count(), func.sum(Decision.version))).one()
+    notes = session.scalar(select(func.count()).select_from(ProgressNote))
+    return (tuple(m) if m else None, tuple(decisions), notes)
+
+
+@dataclass(frozen=True)
 class ProjectorState:
     meeting: MeetingRow
     phase: str  # "waiting" (not started), "item" (an item on screen), "closing" (decisions slide)
@@ -715,10 +801,14 @@ class ProjectorState:
     followed: tuple[DecisionRow, ...] = ()  # earlier decisions this item follows up
     followed_notes: dict = field(default_factory=dict)  # decision id -> tuple[NoteRow]
     decisions: tuple[DecisionRow, ...] = ()  # taken on this item (as recorded), or the whole meeting
+    report: ReportFigures | None = None  # a report item's figures
 
 
-def projector_state(session: Session, meeting_id: int, *, today: date, now: datetime) -> ProjectorState | None:
-    """Everything the projector shows right now, read fresh (the projector polls it)."""
+def projector_state(session: Session, meeting_id: int, *, today: date, now: datetime,
+                    report=None) -> ProjectorState | None:
+    """Everything the projector shows right now, read fresh (the projector polls it).
+    ``report(period_key, meeting_on, today)`` may supply a report item's figures (a cached
+    :func:`report_figures`); by default they are computed here."""
     meeting = get_meeting(session, meeting_id)
     if meeting is None:
         return None
@@ -747,10 +837,12 @@ def projector_state(session: Session, meeting_id: int, *, today: date, now: date
         item=current,
         position=items.index(current) + 1,
         clock=countdown(meeting.item_started_at, current.minutes, now),
-        agencies=tuple(agency_overdue(session, concerned[:3], today=today)),
+        agencies=tuple(agency_overdue(session, list(dict.fromkeys(concerned))[:12], today=today)),
         disputes=disputes,
         followed=followed,
         followed_notes={d.id: tuple(decision_notes(session, d.id)[-3:]) for d in followed},
         decisions=tuple(sorted(decision_rows(session, [Decision.item_id == current.id], today=today),
                                key=lambda d: d.id)),
+        report=((report or (lambda key, on, day: report_figures(session, key, meeting_on=on, today=day)))(
+            (current.evidence or {}).get("period"), meeting.held_on, today) if current.kind == "report" else None),
     )

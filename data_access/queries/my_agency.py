@@ -170,7 +170,7 @@ def _decisions(session: Session, agency_id: int, bounds: LightBounds, limit: int
     where = and_(
         open_decision(bounds.as_of),
         or_(Decision.lead_agency_id == agency_id, Decision.id.in_(shared)),
-        Meeting.held_on <= bounds.as_of,
+        Meeting.date_held <= bounds.as_of,
     )
     total, red, yellow, green = session.execute(
         select(*_light_counts(Decision.due_on, bounds))
@@ -185,7 +185,7 @@ def _decisions(session: Session, agency_id: int, bounds: LightBounds, limit: int
             Decision.text.label("title"),
             Agency.name,
             Agency.short_name,
-            Meeting.held_on.label("since"),
+            Meeting.date_held.label("since"),
             Decision.due_on,
             literal(False).label("provisional"),
         )

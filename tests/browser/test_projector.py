@@ -1,107 +1,159 @@
-"""Projector mode in Debian's Chromium: a second window that follows the operator.
+"""Meeting day in Debian's Chromium: the chair runs the demo's meeting of today.
 
-Runs on the shared ``live_app`` (tests/browser/conftest.py), whose next meeting this module
-makes ready: suggested items added, every item approved, the agenda locked. One browser
-window is the operator's console (the chair, 1280×800); the other is the projector, at
-1280×720 and at 1920×1080. The operator puts an item on screen; the projector must show it
-within a few seconds (it re-reads the meeting every 2 s), with body text of at least 24 px
-and key figures of at least 64 px, measured with ``getComputedStyle``. Screenshots of each
-step are written by the ``shot`` fixture (the test folder, and ``JM_SCREENSHOT_DIR`` when set).
+Runs on the shared ``live_app`` (tests/browser/conftest.py), whose sample city holds a
+meeting scheduled for today, agenda approved, not started (CONTRACT.md, Demo mode). One
+window is the console (the chair, 1440×900); the other is the projector, at 1280×720 and at
+1920×1080. The test starts the meeting, steps through every item with 下一项, and on each
+checks that the projector follows (within ``FOLLOW_WITHIN_MS``, timed in the browser from the
+click to the new title), that nothing lies below the fold (the document and every scrolling
+box fit the viewport, as /work/shared/tools/projector_check.py measures it) and that the
+countdown ticks; then the closing slide. Text sizes: body ≥ 24 px, key figures and the
+countdown ≥ 64 px. Screenshots of every slide go to the test folder (and
+``JM_SCREENSHOT_DIR``); the follow times are printed.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import statistics
 from datetime import date
 
 import pytest
 
-FOLLOW_WITHIN_MS = 8000  # "within a few seconds": two polls of 2 s plus a page run, with room to spare
+from benchmarks.projector_follow import CLICKS, WATCH
+
+# The brief is one second on a quiet machine; the test allows the checker's two seconds, and
+# more on a machine whose load average exceeds its cores (a shared test box), in proportion:
+# what is measured is the app, not its neighbours. The times are printed;
+# benchmarks/projector_follow.py gives the figure for the record.
+FOLLOW_WITHIN_MS = 2000
+
+
+def _follow_bound_ms() -> float:
+    busy = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return FOLLOW_WITHIN_MS * min(max(1.0, busy), 4.0)
 
 pytestmark = pytest.mark.browser
 
+OVERFLOW = """() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight,
+    ...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stMain] *')]
+       .filter(e => getComputedStyle(e).overflowY !== 'visible')
+       .map(e => e.scrollHeight - e.clientHeight + innerHeight)) - innerHeight"""
+
 
 @pytest.fixture(scope="module")
-def ready_meeting(live_app):
-    """The live app's next meeting with its agenda approved: (meeting id, [(position, title)])."""
+def demo_meeting(live_app):
+    """Today's demo meeting: (id, [item titles in order], kinds)."""
+    from data_access import db
+    from data_access.queries import meetings as mq
+
+    engine = db.make_engine(live_app.database_url)
+    try:
+        with db.read_session(engine) as s:
+            meeting = next(m for m in mq.list_meetings(s) if m.held_on == date.today())
+            items = mq.agenda(s, meeting.id, statuses=("approved",))
+    finally:
+        engine.dispose()
+    assert meeting.status in ("approved", "in_session")
+    return meeting.id, [i.title for i in items], [i.kind for i in items]
+
+
+def _first_item(live_app, meeting_id: int) -> None:
+    """A second walk starts again from the first item (through the command, like the console)."""
     from data_access import db
     from data_access.commands import meetings as mc
     from data_access.commands.base import Actor
     from data_access.queries import meetings as mq
 
     engine = db.make_engine(live_app.database_url)
-    office = Actor(username="admin", role="office")
     try:
         with db.read_session(engine) as s:
-            meeting = next(m for m in mq.list_meetings(s) if m.status in ("planned", "collecting", "approved",
-                                                                           "in_session"))
-            suggestions = mq.suggested_items(s, meeting.id, today=date.today()) if meeting.agenda_editable else []
-        for suggestion in suggestions[:2]:
-            mc.add_suggested_item(office, meeting.id, suggestion.key, engine=engine)
-        if meeting.agenda_editable:
-            with db.read_session(engine) as s:
-                waiting = [i for i in mq.agenda(s, meeting.id) if i.status == "submitted"]
-            for item in waiting:
-                mc.review_agenda_item(office, item.id, "approved", engine=engine)
-            mc.approve_agenda(office, meeting.id, engine=engine)
-        with db.read_session(engine) as s:
-            items = [(i.position, i.title) for i in mq.agenda(s, meeting.id, statuses=("approved",))]
+            first = mq.agenda(s, meeting_id, statuses=("approved",))[0].id
+            status = mq.get_meeting(s, meeting_id).status
+        if status == "in_session":
+            mc.select_item(Actor(username="chair", role="chair"), meeting_id, first, engine=engine)
     finally:
         engine.dispose()
-    return meeting.id, items
 
 
-def _text_sizes(page) -> dict[str, float]:
-    """The smallest computed font size of any element on the slide that holds text itself,
-    and that of the key figures and of the clock."""
-    return page.evaluate(
+def _clock(projector) -> str:
+    frame = projector.frame_locator(".st-key-jm_clock iframe")
+    return frame.locator("#t").inner_text(timeout=5000)
+
+
+def _sizes(projector) -> dict[str, float]:
+    sizes = projector.evaluate(
         """() => {
             const slide = document.querySelector('[data-testid=jm-projector]');
             const own = e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
             const px = e => parseFloat(getComputedStyle(e).fontSize);
             const texts = [...slide.querySelectorAll('*')].filter(own);
             const nums = [...slide.querySelectorAll('.figure .num')];
-            const clock = slide.querySelector('[data-testid=jm-clock]');
             return {body: Math.min(...texts.map(px)), count: texts.length,
-                    figures: nums.length ? Math.min(...nums.map(px)) : 0,
-                    clock: clock ? px(clock) : 0};
-        }"""
-    )
+                    figures: nums.length ? Math.min(...nums.map(px)) : 0};
+        }""")
+    clock = projector.frame_locator(".st-key-jm_clock iframe").locator("#t")
+    sizes["clock"] = float(clock.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    return sizes
 
 
 @pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
-def test_projector_follows_the_operator(ready_meeting, live_app, new_page, login, shot, width, height):
+def test_the_chair_runs_todays_meeting(demo_meeting, live_app, new_page, login, shot, width, height):
     from playwright.sync_api import expect
 
-    meeting_id, items = ready_meeting
-    assert len(items) >= 3, "the seeded meeting needs a few approved items"
-    operator = new_page(1280, 800)
+    meeting_id, titles, kinds = demo_meeting
+    assert set(kinds) >= {"report", "overdue_referral", "dispute", "decision_followup"}
+    _first_item(live_app, meeting_id)
+    console = new_page(1440, 900)
     projector = new_page(width, height)
-    login(operator, "/meeting-room", "chair")
-    start = operator.get_by_role("button", name=re.compile("开始会议")).first
-    running = operator.get_by_role("button", name=re.compile("结束讨论")).first
-    expect(start.or_(running)).to_be_visible(timeout=30_000)
-    if start.is_visible():
+    login(console, "/meeting-room", "chair")
+    start = console.get_by_role("button", name=re.compile("开始会议"))
+    nxt = console.get_by_role("button", name=re.compile("下一项"))
+    expect(nxt).to_be_visible(timeout=30_000)
+    if start.is_enabled():  # held on its day: no confirmation is asked
         start.click()
-    expect(running).to_be_visible(timeout=30_000)
-    login(projector, f"/projector?meeting={meeting_id}", "viewer")
+    expect(console.get_by_text("投影中").first).to_be_visible(timeout=30_000)
+    # The console's first screen holds the controls and the item on screen (1440×900).
+    assert nxt.bounding_box()["y"] + nxt.bounding_box()["height"] <= 900
+    assert console.locator("iframe").first.bounding_box()["y"] <= 900
+
+    login(projector, "/projector", "chair")
     title = projector.get_by_test_id("jm-item-title")
+    follow_ms = []
+    for n, wanted in enumerate(titles, start=1):
+        expect(title).to_have_text(wanted, timeout=15_000 if n == 1 else FOLLOW_WITHIN_MS)
+        expect(projector.locator(".bar .pos")).to_contain_text(f"{n} / {len(titles)}")
+        assert projector.evaluate(OVERFLOW) <= 0, f"item {n} does not fit {width}×{height}"
+        first = _clock(projector)
+        projector.wait_for_timeout(1600)
+        assert _clock(projector) != first, f"the countdown of item {n} does not tick"
+        assert re.fullmatch(r"\+?\d\d:\d\d", first)
+        shot(projector, f"slide-{width}x{height}-{n}-{kinds[n - 1]}.png")
+        if n == 1:
+            sizes = _sizes(projector)
+            assert sizes["count"] > 5 and sizes["body"] >= 24, sizes
+            assert sizes["figures"] >= 64 and sizes["clock"] >= 64, sizes
+            assert projector.locator("[data-testid=stSidebar]").is_hidden()
+            assert projector.locator("[data-testid=jm-projector] button, [data-testid=jm-projector] input").count() == 0
+            assert projector.get_by_text("演示模式", exact=True).is_visible()  # the small corner mark
+            assert projector.get_by_text("演示模式 / demo mode").is_hidden()  # instead of the banner
+            assert projector.get_by_text("退出投影").is_visible()  # the one-click way out
+        if n == len(titles):
+            expect(nxt).to_be_disabled()
+            break
+        projector.evaluate(WATCH)
+        console.evaluate(CLICKS)
+        nxt.click()
+        projector.wait_for_function("() => window.__jmSeen !== null", timeout=15_000)
+        follow_ms.append(projector.evaluate("() => window.__jmSeen") - console.evaluate("() => window.__jmClick"))
 
-    for position in (2, 3, 1):
-        wanted = dict(items)[position]
-        button = operator.locator("button").filter(has_text=f"{position}. {wanted}").first
-        expect(button).to_be_enabled(timeout=30_000)
-        button.click()
-        # The operator's page re-runs and marks the item; the projector follows by itself.
-        expect(title).to_have_text(wanted, timeout=FOLLOW_WITHIN_MS)
-        expect(projector.locator(".bar .pos")).to_contain_text(f"{position} / {len(items)}")
-        shot(projector, f"projector-{width}x{height}-item{position}.png")
-
-    sizes = _text_sizes(projector)
-    assert sizes["count"] > 5
-    assert sizes["body"] >= 24, sizes
-    assert sizes["figures"] >= 64 and sizes["clock"] >= 64, sizes
-    assert (live_app.folder / f"projector-{width}x{height}-item1.png").stat().st_size > 10_000
-    # Nothing on the projected page needs the mouse: no menu, no buttons, no inputs.
-    assert projector.locator("[data-testid=stSidebar]").is_hidden()
-    assert projector.locator("[data-testid=jm-projector] button, [data-testid=jm-projector] input").count() == 0
+    console.get_by_role("button", name=re.compile("投影会议小结")).click()
+    expect(projector.locator("[data-phase=closing]")).to_be_visible(timeout=15_000)
+    assert projector.evaluate(OVERFLOW) <= 0
+    shot(projector, f"slide-{width}x{height}-closing.png")
+    print(f"\nprojector follow at {width}x{height}: ms {follow_ms}, p50 {statistics.median(follow_ms):.0f}, "
+          f"max {max(follow_ms):.0f}")
+    # As projector_check.py judges it: every step but at most one within the bound.
+    bound = _follow_bound_ms()
+    assert sum(ms > bound for ms in follow_ms) <= 1, (follow_ms, bound)

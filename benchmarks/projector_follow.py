@@ -1,0 +1,122 @@
+"""``projector_follow``: how long the projector takes to show the item the operator chose,
+measured in Debian's Chromium against a running app (CONTRACT.md, Benchmarks).
+
+    python -m benchmarks.projector_follow URL [--others 20] [--steps 10]
+
+Signs in as ``chair`` (demo mode), starts today's demo meeting if it is not running, opens
+the projector in a second window and ``--others`` more projector sessions (the room's other
+screens and laptops, all polling), then steps the console back and forth. Each step's time is
+taken in the browser: from the click on 下一项 / 上一项 (a capture listener on the console) to
+the moment the projector's item title changes (a MutationObserver), both on ``Date.now()`` of
+the same browser. Prints one JSON line: ``seconds`` is the p95, ``p50`` the median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+        "--disable-backgrounding-occluded-windows"]
+
+WATCH = """() => {
+  window.__jmSeen = null;
+  const el = () => document.querySelector('[data-testid=jm-item-title]');
+  const before = el() ? el().textContent : '';
+  const obs = new MutationObserver(() => {
+    if (el() && el().textContent !== before && window.__jmSeen === null) { window.__jmSeen = Date.now(); obs.disconnect(); }
+  });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+CLICKS = """() => { window.__jmClick = null; document.addEventListener('click', () => {
+  if (window.__jmClick === null) window.__jmClick = Date.now(); }, {capture: true, once: true}); }"""
+
+
+def sign_in(page, base: str, path: str, user: str = "chair", password: str = "demo123") -> None:
+    page.goto(base + path)
+    field = page.get_by_label(re.compile("^(用户名|Username)")).first
+    field.wait_for(timeout=60_000)
+    field.fill(user)
+    page.get_by_label(re.compile("^(密码|Password)")).first.fill(password)
+    page.locator("button").filter(has_text=re.compile("登录|Log ?in")).first.click()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def step_once(console, projector, label: str, timeout_ms: int = 15_000) -> float:
+    """Click ``label`` on the console; seconds until the projector's title changed."""
+    projector.evaluate(WATCH)
+    console.evaluate(CLICKS)
+    console.get_by_role("button", name=re.compile(label)).click()
+    projector.wait_for_function("() => window.__jmSeen !== null", timeout=timeout_ms)
+    return (projector.evaluate("() => window.__jmSeen") - console.evaluate("() => window.__jmClick")) / 1000
+
+
+def measure(base: str, others: int, steps: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+        console = ctx.new_page()
+        sign_in(console, base, "/meeting-room")
+        nxt = console.get_by_role("button", name=re.compile("下一项"))
+        nxt.wait_for(timeout=120_000)
+        start = console.get_by_role("button", name=re.compile("开始会议"))
+        if start.is_enabled():
+            start.click()
+            confirm = console.get_by_role("button", name=re.compile("确认按今天召开"))
+            try:
+                confirm.wait_for(timeout=5_000)
+                confirm.click()
+            except Exception:  # held on its day: no confirmation asked
+                pass
+        console.get_by_text("投影中").first.wait_for(timeout=60_000)
+        projector = ctx.new_page()
+        projector.set_viewport_size({"width": 1280, "height": 720})
+        projector.goto(base + "/projector")
+        projector.get_by_test_id("jm-item-title").wait_for(timeout=60_000)
+        crowd = []
+        for _ in range(others):  # the other sessions: projectors polling like the real one
+            page = ctx.new_page()
+            page.goto(base + "/projector", wait_until="commit", timeout=120_000)
+            crowd.append(page)
+        for page in crowd:
+            page.get_by_test_id("jm-projector").wait_for(timeout=120_000)
+        seconds = []
+        forward = True
+        for _ in range(steps):
+            label = "下一项" if forward else "上一项"
+            button = console.get_by_role("button", name=re.compile(label))
+            if not button.is_enabled():
+                forward = not forward
+                label = "下一项" if forward else "上一项"
+            console.wait_for_timeout(1500)  # let the console settle after its own run
+            seconds.append(step_once(console, projector, label))
+        browser.close()
+    return {"name": "projector_follow", "seconds": round(percentile(seconds, 0.95), 3),
+            "p50": round(statistics.median(seconds), 3), "others": others, "steps": len(seconds),
+            "runs": [round(s, 3) for s in seconds], "peak_rss_mb": None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.projector_follow")
+    parser.add_argument("url")
+    parser.add_argument("--others", type=int, default=0)
+    parser.add_argument("--steps", type=int, default=10)
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.url.rstrip("/"), args.others, args.steps), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
