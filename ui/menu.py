@@ -37,6 +37,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/overdue.py", "签收超期", ":material/alarm:", "看板", "overdue", roles=ALL),
     PageSpec("pages/disputes.py", "职责争议", ":material/balance:", "看板", "disputes", roles=ALL),
     PageSpec("pages/metrics.py", "成员单位指标", ":material/leaderboard:", "看板", "metrics", roles=ALL),
+    PageSpec("pages/responsibilities.py", "权责清单", ":material/menu_book:", "看板", "responsibilities", roles=ALL),
     # Data entry (录入): who sees each form follows rules/permissions.py's matrix.
     PageSpec("pages/new_referral.py", "新建移送", ":material/note_add:", "录入", "new-referral",
              roles=frozenset({"office", "head", "clerk"})),
