@@ -6,10 +6,12 @@ from datetime import date
 import streamlit as st
 
 from data_access.commands import disputes as commands
+from data_access.commands import responsibilities as list_commands
 from data_access.db import read_session
 from data_access.queries.forms import agency_options, dispute_for_edit, open_disputes
+from data_access.queries.responsibilities import dispute_matters, matter_choices
 from rules import lifecycle
-from rules.permissions import can, scope_for
+from rules.permissions import can, dispute_stage_action, scope_for
 from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, status_text
 from ui.i18n import pick, t
 from ui.session import actor
@@ -91,7 +93,28 @@ with open_tab:
             for stage, entered_on, note, who in record.stages:
                 st.caption(f"{entered_on} · {status_text('dispute', stage)} · {who or ''} {note or ''}")
             st.caption(t("表单版本 v{version}", version=version))
-        actions = {"advance": "进入下一阶段", "handler": "登记先行处置单位", "resolve": "结案"}
+        with read_session() as session:
+            named = dispute_matters(session, record.id)
+            choices = {m.id: m for m in matter_choices(session)}
+        with st.container(border=True):
+            st.markdown(t("**争议涉及的事项及权责清单的规定**"))
+            if not named:
+                st.caption(t("尚未指明涉及权责清单中的哪些事项。"))
+            for m in named:
+                cited = t("（经 {number} 裁决确定，{day}）", number=m.settled_by, day=m.settled_on) if m.settled_by else ""
+                st.markdown(t("{matter}：清单规定由 **{agency}** 负责{cited}", matter=m.matter, agency=m.agency,
+                              cited=cited))
+        following_stage = next((s for s in lifecycle.DISPUTE_STAGES
+                                if s in lifecycle.TRANSITIONS["dispute"].get(record.stage, ()) and s != "resolved"),
+                               None)
+        actions = {"advance": "进入下一阶段", "handler": "登记先行处置单位", "matters": "涉及事项", "resolve": "结案"}
+        if following_stage is not None and not can(user.role, dispute_stage_action(following_stage)):
+            actions.pop("advance")
+            st.caption(t("下一阶段（{stage}）只能由联席会议办公室推进。", stage=status_text("dispute", following_stage)))
+        if record.stage == "ruling":
+            actions.pop("resolve", None)
+            if can(user.role, "dispute.rule"):
+                actions["ruling"] = "登记政府裁决"
         action = st.radio(t("办理事项"), list(actions), horizontal=True, key=form.key("action"),
                           format_func=lambda a: t(actions[a]))
         with st.form(f"dispute_{record.id}_{action}", enter_to_submit=False):
@@ -118,6 +141,33 @@ with open_tab:
                 def save():
                     return commands.record_interim_handler(user, record.id, agency_id=handler_id,
                                                            expected_version=version)
+            elif action == "matters":
+                picked = st.multiselect(
+                    t("争议涉及的事项（权责清单，可输入关键字查找）"), list(choices),
+                    default=[m.id for m in named if m.id in choices],
+                    format_func=lambda i: f"{choices[i].label} · {choices[i].agency}", key=form.key("matters"),
+                    placeholder=t("输入事项名称的一部分"),
+                )
+                form.slot("matter_ids")
+
+                def save():
+                    return list_commands.set_dispute_matters(user, record.id, picked, expected_version=version)
+            elif action == "ruling":
+                ruled_on = st.date_input(t("裁决日期"), value=today, key=form.key("ruling.on"))
+                form.slot("ruled_on")
+                ruling_text = st.text_area(t("裁决结果"), key=form.key("ruling.outcome"))
+                form.slot("outcome")
+                ruled_agency = agency_picker(form, "responsible_agency_id", "裁决确定的责任单位", agencies)
+                settle = st.multiselect(
+                    t("据裁决更新权责清单的事项"), [m.id for m in named], default=[m.id for m in named],
+                    format_func=lambda i: next(m.matter for m in named if m.id == i), key=form.key("ruling.settle"),
+                )
+                form.slot("settle_matter_ids")
+                st.caption(t("所选事项的责任单位将改为裁决确定的单位，并注明本争议编号和裁决日期。"))
+
+                def save():
+                    return list_commands.record_ruling(user, record.id, ruled_on, ruling_text, ruled_agency,
+                                                       settle_matter_ids=settle, expected_version=version)
             else:
                 resolved_on = st.date_input(t("解决日期"), value=today, key=form.key("resolve.resolved_on"))
                 form.slot("resolved_on")

@@ -79,3 +79,39 @@ def test_everyone_searches_the_list_and_only_the_office_edits(world):
     assert not at.tabs  # no editing for a clerk
     office = open_page("responsibilities", OFFICE)
     assert len(office.tabs) == 3
+
+
+def test_the_office_records_the_ruling_on_the_page_and_the_list_cites_the_dispute(world):
+    from datetime import date, timedelta
+
+    from data_access.commands import disputes
+    from data_access.models import Dispute, Responsibility
+
+    today = date.today()
+    matter = _matter_id("对占道经营的处罚")
+    raised = disputes.raise_dispute(OFFICE, subject="占道经营谁来管", party_ids=[world.town, world.other_town],
+                                    opened_on=today - timedelta(days=9))
+    commands.set_dispute_matters(world.head(world.town), raised.id, [matter])
+    for _ in range(4):
+        disputes.advance_dispute(OFFICE, raised.id, on=today - timedelta(days=2), note="推进")
+    # A party sees what the list says, and cannot record the ruling.
+    head = open_page("dispute_entry", world.head(world.town))
+    head.tabs[1].run()
+    assert any("清单规定由" in m.value and "白沙街道" in m.value for m in head.markdown)
+    assert "登记政府裁决" not in head.radio(key="dispute_%d.0.action" % raised.id).options
+    at = open_page("dispute_entry", OFFICE)
+    assert "登记政府裁决" in at.radio(key="dispute_%d.0.action" % raised.id).options
+    at.radio(key="dispute_%d.0.action" % raised.id).set_value("ruling").run()
+    at.text_area(key="dispute_%d.0.ruling.outcome" % raised.id).input("由青山镇负责占道经营的查处")
+    at.selectbox(key="dispute_%d.0.responsible_agency_id" % raised.id).select(world.town)
+    at.form_submit_button[-1].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with read_session() as s:
+        entry = s.get(Responsibility, matter)
+        dispute = s.get(Dispute, raised.id)
+    assert dispute.stage == "resolved" and entry.agency_id == world.town
+    assert entry.settled_by_dispute_id == raised.id and entry.settled_on == today
+    page = open_page("responsibilities", world.clerk(world.town))
+    row = page.dataframe[0].value
+    settled = row[row["事项名称"] == "对占道经营的处罚"]["裁决确定"].iloc[0]
+    assert dispute.number in settled

@@ -50,4 +50,19 @@ EN = {
     "权责清单：该事项由 {agency} 负责。": "The responsibility list: {agency} holds this matter.",
     "不按清单移送的理由（接收单位与清单不一致时必填）":
         "Reason for sending against the list (required when the receiver differs from the list)",
+    "**争议涉及的事项及权责清单的规定**": "**Matters in dispute and what the list says**",
+    "尚未指明涉及权责清单中的哪些事项。": "No matter of the list has been named yet.",
+    "（经 {number} 裁决确定，{day}）": " (settled by the ruling on {number}, {day})",
+    "{matter}：清单规定由 **{agency}** 负责{cited}": "{matter}: the list names **{agency}**{cited}",
+    "涉及事项": "Matters in dispute",
+    "下一阶段（{stage}）只能由联席会议办公室推进。": "Only the joint meeting office may move it to the next stage ({stage}).",
+    "登记政府裁决": "Record the government's ruling",
+    "争议涉及的事项（权责清单，可输入关键字查找）": "Matters in dispute (responsibility list; type to search)",
+    "输入事项名称的一部分": "Type part of the matter's name",
+    "裁决日期": "Date of the ruling",
+    "裁决结果": "The ruling",
+    "裁决确定的责任单位": "Agency the ruling names",
+    "据裁决更新权责清单的事项": "List entries the ruling settles",
+    "所选事项的责任单位将改为裁决确定的单位，并注明本争议编号和裁决日期。":
+        "The chosen entries will name the agency of the ruling and cite this dispute's number and the day.",
 }
