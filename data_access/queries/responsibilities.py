@@ -170,8 +170,9 @@ class MatterCount:
 
 
 def referrals_by_matter(session: Session, *, sent_from: date | None = None, sent_to: date | None = None,
-                        limit: int = 50) -> list[MatterCount]:
-    """Sent referrals grouped by the matter they name (None: no matter picked), most first."""
+                        agency_id: int | None = None, limit: int = 50) -> list[MatterCount]:
+    """Sent referrals grouped by the matter they name (None: no matter picked), most first;
+    ``agency_id``: only those it sent or received."""
     against = func.sum(case((Responsibility.agency_id != Referral.to_agency_id, 1), else_=0))
     stmt = (
         select(Referral.matter_id, Responsibility.matter, func.count(Referral.id), against)
@@ -185,4 +186,6 @@ def referrals_by_matter(session: Session, *, sent_from: date | None = None, sent
         stmt = stmt.where(Referral.sent_on >= sent_from)
     if sent_to is not None:
         stmt = stmt.where(Referral.sent_on <= sent_to)
+    if agency_id is not None:
+        stmt = stmt.where(or_(Referral.from_agency_id == agency_id, Referral.to_agency_id == agency_id))
     return [MatterCount(m, name, n, int(a or 0)) for m, name, n, a in session.execute(stmt)]

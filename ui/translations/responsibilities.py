@@ -65,4 +65,6 @@ EN = {
     "据裁决更新权责清单的事项": "List entries the ruling settles",
     "所选事项的责任单位将改为裁决确定的单位，并注明本争议编号和裁决日期。":
         "The chosen entries will name the agency of the ruling and cite this dispute's number and the day.",
+    "按事项（权责清单）统计": "By matter (responsibility list)",
+    "暂无移送案件。": "No referrals.",
 }
