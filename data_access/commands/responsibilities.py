@@ -15,14 +15,13 @@ command opens and commits its own transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TypeVar
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data_access.commands.base import Actor, audit, authorize, check_version, snapshot
+from data_access.commands.unit_of_work import run_command
 from data_access.models import Dispute, DisputeMatter, DisputeStage, Responsibility
 from data_access.validation import (
     Checks,
@@ -31,11 +30,8 @@ from data_access.validation import (
     expected_version_ok,
     is_record_id,
     load_for_update,
-    run_write,
 )
 from rules import lifecycle
-
-T = TypeVar("T")
 
 ENTRY_LABEL = ("权责清单事项", "list entry")
 DISPUTE_LABEL = ("职责争议", "dispute")
@@ -54,14 +50,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "settle_matter_ids": ("据裁决更新清单的事项", "List entries the ruling settles"),
     "stage": ("阶段", "Stage"),
 }
-
-
-def _run(work: Callable[[Session], T], uow: Session | None) -> T:
-    if uow is not None:
-        result = work(uow)
-        uow.flush()
-        return result
-    return run_write(work)
 
 
 def _now() -> datetime:
@@ -125,7 +113,7 @@ def create_responsibility(
         audit(session, actor, "responsibility.create", Responsibility.__tablename__, entry.id, None, snapshot(entry))
         return _saved(entry)
 
-    return _run(work, uow)
+    return run_command(work, uow)
 
 
 def update_responsibility(
@@ -169,7 +157,7 @@ def update_responsibility(
         audit(session, actor, "responsibility.edit", Responsibility.__tablename__, entry.id, before, snapshot(entry))
         return _saved(entry)
 
-    return _run(work, uow)
+    return run_command(work, uow)
 
 
 def _entries(session: Session, c: Checks, field: str, ids) -> list[Responsibility]:
@@ -220,7 +208,7 @@ def set_dispute_matters(
                   {"matter_ids": old}, {"matter_ids": new})
         return _dispute_saved(dispute)
 
-    return _run(work, uow)
+    return run_command(work, uow)
 
 
 def record_ruling(
@@ -287,4 +275,4 @@ def record_ruling(
               snapshot(dispute) | {"settled_matter_ids": [e.id for e in entries]})
         return _dispute_saved(dispute)
 
-    return _run(work, uow)
+    return run_command(work, uow)
