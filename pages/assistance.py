@@ -9,6 +9,7 @@ from data_access.db import read_session
 from data_access.queries.forms import agency_options, assistance_for_edit, assistance_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
+from ui.attachments import attachment_panel
 from ui.forms import EntryForm, agency_picker, caption_limit, status_text
 from ui.i18n import pick, t
 from ui.session import actor
@@ -80,6 +81,7 @@ with answer_tab:
                 + (f" · {t('已延期')}" if record.extended else "")
             )
             st.caption(t("表单版本 v{version}", version=version) + " · " + status_text("assistance", record.status))
+            attachment_panel(user, "assistance", record.id, [record.from_agency_id, record.to_agency_id])
         action = st.radio(t("办理事项"), ["answer", "extend"], horizontal=True, key=form.key("action"),
                           format_func=lambda a: t("书面答复") if a == "answer" else t("因技术鉴定延期"))
         with st.form(f"assist_{record.id}_{action}", enter_to_submit=False):

@@ -12,6 +12,8 @@ from data_access.queries.forms import agency_options, dispute_for_edit, open_dis
 from data_access.queries.responsibilities import dispute_matters, matter_choices
 from rules import lifecycle
 from rules.permissions import can, dispute_stage_action, scope_for
+from data_access.documents.papers import paper_filename, recommendation_docx
+from ui.attachments import attachment_panel, paper_button
 from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, status_text
 from ui.i18n import pick, t
 from ui.session import actor
@@ -104,6 +106,10 @@ with open_tab:
                 cited = t("（经 {number} 裁决确定，{day}）", number=m.settled_by, day=m.settled_on) if m.settled_by else ""
                 st.markdown(t("{matter}：清单规定由 **{agency}** 负责{cited}", matter=m.matter, agency=m.agency,
                               cited=cited))
+        attachment_panel(user, "dispute", record.id, [aid for aid, _name in record.parties])
+        if any(stage == "recommendation" for stage, *_rest in record.stages):
+            paper_button("生成书面建议", lambda s: recommendation_docx(s, record.id),
+                         paper_filename(record.number, "recommendation"), f"paper.rec.{record.id}")
         following_stage = next((s for s in lifecycle.DISPUTE_STAGES
                                 if s in lifecycle.TRANSITIONS["dispute"].get(record.stage, ()) and s != "resolved"),
                                None)

@@ -129,3 +129,31 @@ def test_backup_keeps_the_files(tmp_path, monkeypatch):
     finally:
         engine.dispose()
     assert [(f, c) for f, c in files] == [("移送函.pdf", PDF), ("照片.png", PNG)]
+
+
+def test_referral_page_shows_papers_to_parties_only_and_makes_the_letter(world, referral):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    attach_file(world.clerk(world.town), "referral", referral, "移送函", "移送函.pdf", PDF, today=TODAY)
+
+    def page(actor):
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "referral_actions.py"),
+                               default_timeout=60)
+        at.session_state["actor"] = actor
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    receiver = page(world.clerk(world.housing))
+    assert any("移送函.pdf" in m.value for m in receiver.markdown)
+    receiver.button(key=f"att.referral.{referral}.fetch.1").click().run()
+    assert not receiver.exception
+    with read_session() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "attachment.download")) == 1
+    receiver.button(key=f"paper.letter.{referral}.make").click().run()
+    assert not receiver.exception and f"paper.letter.{referral}" in receiver.session_state
+    office = page(OFFICE)
+    assert any("移送函.pdf" in m.value for m in office.markdown)
