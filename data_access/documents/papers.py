@@ -172,6 +172,8 @@ def recommendation_docx(session: Session, dispute_id: int) -> bytes:
     if dispute.description:
         _para(doc, dispute.description, indent=True)
     for stage in stages:
+        if stage.stage in ("recommendation", "ruling", "resolved"):
+            continue  # the recommendation itself is part four
         note = f"：{stage.note}" if stage.note else ""
         _para(doc, f"{cn_date(stage.entered_on)}，{lifecycle.status_label('dispute', stage.stage, 'zh')}{note}",
               indent=True)
