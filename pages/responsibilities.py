@@ -56,6 +56,13 @@ frame = pd.DataFrame(
     columns=[t("事项编码"), t("事项名称"), t("责任单位"), t("违法领域"), t("划转部门"), t("法律依据"), t("裁决确定")],
 )
 st.dataframe(frame, hide_index=True, use_container_width=True, key="resp.table")
+settled = [e for e in entries if e.settled_by]
+if settled:
+    with st.container(border=True):
+        st.markdown(t("**经裁决确定的事项**"))
+        for e in settled[:20]:
+            st.markdown(t("{matter}：由 {agency} 负责（{number} 裁决，{day}）", matter=e.matter, agency=e.agency,
+                          number=e.settled_by, day=e.settled_on))
 
 with read_session() as session:
     by_matter = queries.referrals_by_matter(session, limit=20)

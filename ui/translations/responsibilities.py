@@ -89,4 +89,6 @@ EN = {
     "派员日期": "Date people were sent",
     "登记派员": "Record the dispatch",
     "已登记派员：{agency}，{status}。": "Dispatch recorded: {agency}, {status}.",
+    "**经裁决确定的事项**": "**Entries settled by a ruling**",
+    "{matter}：由 {agency} 负责（{number} 裁决，{day}）": "{matter}: {agency} (ruling on {number}, {day})",
 }
