@@ -98,7 +98,7 @@ def test_clerk_routes_by_the_list_and_a_ruling_is_written_into_it(live_app, new_
 
     office.goto(live_app.base + "/responsibilities")
     wait_idle(office)
-    office.get_by_label("只看经裁决确定的事项").check()
+    office.get_by_text("只看经裁决确定的事项", exact=True).click()
     wait_idle(office)
     cited = office.get_by_text(re.compile(f"{re.escape(other_matter)}：由 {re.escape(ruled_name)} 负责（{re.escape(number)} 裁决"))
     expect(cited).to_be_visible(timeout=30_000)
