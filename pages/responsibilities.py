@@ -13,6 +13,7 @@ from data_access.queries import responsibilities as queries
 from data_access.queries.forms import agency_options
 from data_access.responsibilities import export_responsibilities, import_responsibilities
 from rules.permissions import can
+from ui.components import download_excel
 from ui.forms import EntryForm, agency_picker, localize
 from ui.i18n import t
 from ui.session import actor
@@ -73,11 +74,14 @@ with st.expander(t("移送案件按事项统计")):
         hide_index=True, use_container_width=True,
     )
 
-with read_session() as session:
-    xlsx = export_responsibilities(session, "xlsx")
-st.download_button(t("导出权责清单（Excel）"), data=xlsx, file_name="权责清单.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   icon=":material/download:", key="resp.export")
+
+
+def _export() -> bytes:
+    with read_session() as session:
+        return export_responsibilities(session, "xlsx")
+
+
+download_excel(t("导出权责清单（Excel）"), _export, "权责清单.xlsx", "resp.export")
 
 if not may_edit:
     st.stop()

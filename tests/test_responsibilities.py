@@ -197,9 +197,9 @@ def test_the_ruling_updates_the_list_and_cites_the_dispute(world):
     _import(LIST_CSV)
     with read_session() as session:
         entry = session.execute(select(Responsibility).where(Responsibility.matter == "对占道经营的处罚")).scalar_one()
+        other = session.execute(select(Responsibility.id).where(Responsibility.code == "QS-001")).scalar()
     dispute_id = _dispute_at("ruling", world, [entry.id])
     with pytest.raises(ValidationFailed):  # only the dispute's own matters
-        other = session.execute(select(Responsibility.id).where(Responsibility.code == "QS-001")).scalar()
         commands.record_ruling(OFFICE, dispute_id, TODAY, "由青山镇负责", world.town,
                                settle_matter_ids=[other], today=TODAY)
     saved = commands.record_ruling(OFFICE, dispute_id, TODAY, "由青山镇负责", world.town,
