@@ -3,7 +3,7 @@ edits with history, and rulings on disputes that write into the list."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
