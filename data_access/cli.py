@@ -222,11 +222,13 @@ def cmd_seed(args) -> int:
 def cmd_import(args) -> int:
     from data_access.db import write_session
     from data_access.importing import import_agencies, import_referrals, read_table
+    from data_access.responsibilities import import_responsibilities
 
     engine = _require_database()
     path = Path(args.file)
     sheet = read_table(path)
-    writer = import_agencies if args.kind == "agencies" else import_referrals
+    writer = {"agencies": import_agencies, "referrals": import_referrals,
+              "responsibilities": import_responsibilities}[args.kind]
     shown = {"step": -1}
 
     def progress(fraction: float, message: str) -> None:
@@ -243,7 +245,7 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
-def cmd_export(args) -> int:
+def cmd_export_referrals(args) -> int:
     from data_access.db import read_session
     from data_access.importing import export_referrals
 
@@ -252,6 +254,23 @@ def cmd_export(args) -> int:
     with read_session(engine) as session:
         written = export_referrals(session, path)
     _err(f"已导出 {written} 件移送案件到 {path}。 / Exported {written} referrals to {path}.")
+    return EXIT_OK
+
+
+def cmd_export_responsibilities(args) -> int:
+    from data_access.db import read_session
+    from data_access.responsibilities import write_responsibilities_file
+
+    engine = _require_database()
+    path = Path(args.file)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UserError(f"请使用 .csv 或 .xlsx 文件名：{path.name} / Use a .csv or .xlsx file name: {path.name}",
+                        EXIT_USAGE)
+    if not path.parent.is_dir():
+        raise UserError(f"目录不存在：{path.parent} / The directory does not exist: {path.parent}")
+    with read_session(engine) as session:
+        count = write_responsibilities_file(session, path)
+    _out(f"已导出权责清单 {count} 条：{path} / Exported {count} list entries to {path}\n")
     return EXIT_OK
 
 
@@ -508,20 +527,20 @@ def build_parser() -> argparse.ArgumentParser:
                            "All or nothing: any bad row stops the import, and every bad row is listed"
                            " (line, column, what is wrong)."),
                        formatter_class=fmt)
-    p.add_argument("kind", choices=("agencies", "referrals"),
-                   help="agencies = 成员单位, referrals = 移送案件")
+    p.add_argument("kind", choices=("agencies", "referrals", "responsibilities"),
+                   help="agencies = 成员单位, referrals = 移送案件, responsibilities = 权责清单")
     p.add_argument("file", metavar="FILE", help=".csv（UTF-8，可带BOM）或 .xlsx / a .csv (UTF-8, BOM or not) or .xlsx file")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="导出移送台账（导入列，可重新导入） / export the referral ledger in the import columns",
-                       description=(
-                           "按导入列导出已移送的案件（.xlsx 或 .csv），再导入可得到相同的案件。\n"
-                           "The sent referrals in the import columns (.xlsx or .csv): importing the"
-                           " file gives back the same referrals."),
-                       formatter_class=fmt)
-    p.add_argument("kind", choices=("referrals",), help="referrals = 移送案件")
-    p.add_argument("file", metavar="FILE", help="目标文件 .xlsx 或 .csv（已有则覆盖） / a .xlsx or .csv file (replaced if it exists)")
-    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("export", help="导出（CSV/XLSX，导入列） / export in the import columns (CSV/XLSX)")
+    esub = p.add_subparsers(dest="export", metavar="WHAT", parser_class=_Parser)
+    esub.required = True
+    e = esub.add_parser("responsibilities", help="权责清单 / the responsibility list")
+    e.add_argument("file", metavar="FILE", help=".csv 或 .xlsx / a .csv or .xlsx file")
+    e.set_defaults(func=cmd_export_responsibilities)
+    e = esub.add_parser("referrals", help="移送台账（再导入可得到相同的案件） / the referral ledger (imports back the same referrals)")
+    e.add_argument("file", metavar="FILE", help="目标文件 .xlsx 或 .csv（已有则覆盖） / a .xlsx or .csv file (replaced if it exists)")
+    e.set_defaults(func=cmd_export_referrals)
 
     p = sub.add_parser("report", help="报表 / reports")
     rsub = p.add_subparsers(dest="report", metavar="REPORT", parser_class=_Parser)

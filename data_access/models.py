@@ -135,6 +135,10 @@ class Referral(Versioned, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[datetime | None] = mapped_column(DateTime, onupdate=func.now())
     updated_by: Mapped[str | None] = mapped_column(String(50))
+    # The matter (事项) of the responsibility list the referral is about, where the clerk
+    # picked one, and why it went elsewhere than the list says (migration 0004).
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("responsibilities.id"), index=True)
+    routing_reason: Mapped[str | None] = mapped_column(Text)
 
     from_agency: Mapped[Agency] = relationship(foreign_keys=[from_agency_id])
     to_agency: Mapped[Agency] = relationship(foreign_keys=[to_agency_id])
@@ -552,3 +556,72 @@ class DataGeneration(Base):
 
     area: Mapped[str] = mapped_column(String(30), primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Responsibility(Versioned, Base):
+    """One entry of the responsibility list (权责清单): which agency holds a matter (事项).
+
+    The key is ``code`` (事项编码) where the list gives one, else (``matter``, agency). An
+    entry a government ruling settled names that dispute and the day (``settled_*``). Edits
+    are audited with the entry's state before and after; that trail is its history.
+    """
+
+    __tablename__ = "responsibilities"
+    __table_args__ = (
+        Index("ix_resp_matter_agency", "matter", "agency_id"),
+        Index("ix_resp_agency", "agency_id"),
+        Index("ix_resp_domain", "domain"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(60), unique=True)
+    matter: Mapped[str] = mapped_column(String(300))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    domain: Mapped[str | None] = mapped_column(String(20))
+    from_department: Mapped[str | None] = mapped_column(String(100))
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    # use_alter: disputes → referrals → responsibilities → disputes is a cycle of keys.
+    settled_by_dispute_id: Mapped[int | None] = mapped_column(
+        ForeignKey("disputes.id", use_alter=True, name="fk_resp_settled_dispute")
+    )
+    settled_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(50))
+
+    agency: Mapped[Agency] = relationship()
+
+
+class DisputeMatter(Base):
+    """A matter of the responsibility list that a dispute is about."""
+
+    __tablename__ = "dispute_matters"
+
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), primary_key=True)
+    responsibility_id: Mapped[int] = mapped_column(
+        ForeignKey("responsibilities.id"), primary_key=True, index=True
+    )
+
+
+class Attachment(Base):
+    """A file attached to a referral, an assistance request or a dispute.
+
+    The content lives in the database itself so that one backup (SQLite file copy or
+    pg_dump) holds the records and their papers together. Listing queries select the
+    metadata columns only; ``content`` is read for a download.
+    """
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_owner", "owner_type", "owner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(12))  # referral / assistance / dispute
+    owner_id: Mapped[int] = mapped_column(Integer)
+    material: Mapped[str] = mapped_column(String(20))  # 移送函, 现场检查记录 …
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(50))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)

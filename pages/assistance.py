@@ -10,6 +10,7 @@ from data_access.queries.agencies import agency_options
 from data_access.queries.forms import assistance_for_edit, assistance_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
+from ui.attachments import attachment_panel
 from ui.forms import EntryForm, agency_picker, caption_limit, record_actions, status_text
 from ui.i18n import pick, t
 from ui.session import actor
@@ -73,6 +74,7 @@ with answer_tab:
             + (f" · {t('已延期')}" if record.extended else "")
         )
         st.caption(t("表单版本 v{version}", version=version) + " · " + status_text("assistance", record.status))
+        attachment_panel(user, "assistance", record.id, [record.from_agency_id, record.to_agency_id])
 
     def inputs(action, record, form, version):
         if action == "answer":

@@ -6,11 +6,16 @@ from datetime import date
 import streamlit as st
 
 from data_access.commands import disputes as commands
+from data_access.commands import responsibilities as list_commands
+from data_access.commands import responsibilities as list_commands
 from data_access.db import read_session
+from data_access.documents.papers import paper_filename, recommendation_docx
 from data_access.queries.agencies import agency_options
 from data_access.queries.forms import dispute_for_edit, disputes_to_act_on
+from data_access.queries.responsibilities import dispute_matters, matter_choices
 from rules import lifecycle
-from rules.permissions import can, scope_for
+from rules.permissions import can, dispute_stage_action, scope_for
+from ui.attachments import attachment_panel, paper_button
 from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, record_actions, status_text
 from ui.i18n import pick, t
 from ui.session import actor
@@ -70,12 +75,22 @@ with open_tab:
     everyone = scope_for(user.role, "dispute.advance") == "any" or scope_for(user.role, "dispute.resolve") == "any"
     with read_session() as session:
         rows = disputes_to_act_on(session, None if everyone else user.agency_id)
+        choices = {m.id: m for m in matter_choices(session)}
 
     def load(record_id):
         with read_session() as session:
             return dispute_for_edit(session, record_id)
 
+    def matters_of(record_id):
+        with read_session() as session:
+            return dispute_matters(session, record_id)
+
+    def following_stage(record):
+        return next((s for s in lifecycle.DISPUTE_STAGES
+                     if s in lifecycle.TRANSITIONS["dispute"].get(record.stage, ()) and s != "resolved"), None)
+
     def details(record, version) -> None:
+        named = matters_of(record.id)
         st.markdown(f"**{record.number}** {record.subject}")
         st.markdown(
             f"{t('争议各方')}：{'、'.join(name for _, name in record.parties)} · "
@@ -86,13 +101,41 @@ with open_tab:
         for stage, entered_on, note, who in record.stages:
             st.caption(f"{entered_on} · {status_text('dispute', stage)} · {who or ''} {note or ''}")
         st.caption(t("表单版本 v{version}", version=version))
+        # What the responsibility list says of the matters in dispute.
+        st.markdown(t("**争议涉及的事项及权责清单的规定**"))
+        if not named:
+            st.caption(t("尚未指明涉及权责清单中的哪些事项。"))
+        for m in named:
+            cited = t("（经 {number} 裁决确定，{day}）", number=m.settled_by, day=m.settled_on) if m.settled_by else ""
+            st.markdown(t("{matter}：清单规定由 **{agency}** 负责{cited}", matter=m.matter, agency=m.agency,
+                          cited=cited))
+        attachment_panel(user, "dispute", record.id, [aid for aid, _name in record.parties])
+        if any(stage == "recommendation" for stage, *_rest in record.stages):
+            paper_button("生成书面建议", lambda s: recommendation_docx(s, record.id),
+                         paper_filename(record.number, "recommendation"), f"paper.rec.{record.id}")
+        nxt = following_stage(record)
+        if nxt is not None and not can(user.role, dispute_stage_action(nxt)):
+            st.caption(t("下一阶段（{stage}）只能由联席会议办公室推进。", stage=status_text("dispute", nxt)))
+
+    def actions_for(record) -> dict[str, str]:
+        """The steps this user may take on this dispute at its stage (DOMAIN.md: only the office
+        writes the 书面建议 and records the government's ruling)."""
+        actions = {"advance": "进入下一阶段", "handler": "登记先行处置单位", "matters": "涉及事项", "resolve": "结案"}
+        nxt = following_stage(record)
+        if nxt is not None and not can(user.role, dispute_stage_action(nxt)):
+            actions.pop("advance")
+        if record.stage == "ruling":
+            actions.pop("resolve")
+            if can(user.role, "dispute.rule"):
+                actions["ruling"] = "登记政府裁决"
+        return actions
 
     def inputs(action, record, form, version):
+        named = matters_of(record.id) if action in ("matters", "ruling") else []
         if action == "advance":
-            following = [s for s in lifecycle.DISPUTE_STAGES if s in
-                         lifecycle.TRANSITIONS["dispute"].get(record.stage, ()) and s != "resolved"]
-            if following:
-                st.markdown(t("下一阶段：{stage}", stage=status_text("dispute", following[0])))
+            nxt = following_stage(record)
+            if nxt:
+                st.markdown(t("下一阶段：{stage}", stage=status_text("dispute", nxt)))
             on = st.date_input(t("进入新阶段日期"), value=today, key=form.key("advance.on"))
             form.slot("on")
             note = st.text_area(t("阶段说明（为什么进入下一阶段）"), key=form.key("advance.note"))
@@ -106,6 +149,29 @@ with open_tab:
                                        default=record.interim_handler_id)
             return lambda: commands.record_interim_handler(user, record.id, agency_id=handler_id,
                                                            expected_version=version)
+        if action == "matters":
+            picked = st.multiselect(
+                t("争议涉及的事项（权责清单，可输入关键字查找）"), list(choices),
+                default=[m.id for m in named if m.id in choices],
+                format_func=lambda i: f"{choices[i].label} · {choices[i].agency}", key=form.key("matters"),
+                placeholder=t("输入事项名称的一部分"),
+            )
+            form.slot("matter_ids")
+            return lambda: list_commands.set_dispute_matters(user, record.id, picked, expected_version=version)
+        if action == "ruling":
+            ruled_on = st.date_input(t("裁决日期"), value=today, key=form.key("ruling.on"))
+            form.slot("ruled_on")
+            ruling_text = st.text_area(t("裁决结果"), key=form.key("ruling.outcome"))
+            form.slot("outcome")
+            ruled_agency = agency_picker(form, "responsible_agency_id", "裁决确定的责任单位", agencies)
+            settle = st.multiselect(
+                t("据裁决更新权责清单的事项"), [m.id for m in named], default=[m.id for m in named],
+                format_func=lambda i: next(m.matter for m in named if m.id == i), key=form.key("ruling.settle"),
+            )
+            form.slot("settle_matter_ids")
+            st.caption(t("所选事项的责任单位将改为裁决确定的单位，并注明本争议编号和裁决日期。"))
+            return lambda: list_commands.record_ruling(user, record.id, ruled_on, ruling_text, ruled_agency,
+                                                       settle_matter_ids=settle, expected_version=version)
         resolved_on = st.date_input(t("解决日期"), value=today, key=form.key("resolve.resolved_on"))
         form.slot("resolved_on")
         outcome = st.text_area(t("处理结果"), key=form.key("resolve.outcome"))
@@ -118,8 +184,7 @@ with open_tab:
         name="dispute_open", prefix="dispute", rows=rows,
         label=lambda r: f"{r.number} · {r.subject} · {status_text('dispute', r.stage)}",
         pick_label="选择争议", empty="没有本单位参与的未解决争议。", load=load, details=details,
-        actions={"advance": "进入下一阶段", "handler": "登记先行处置单位", "resolve": "结案"}, inputs=inputs,
-        status_field="stage",
+        actions=actions_for, inputs=inputs, status_field="stage",
         confirm=lambda saved: t("职责争议 {number} 已保存：{stage}。", number=saved.number,
                                 stage=status_text("dispute", saved.status)),
     )

@@ -8,7 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data_access.db import read_session
 from data_access.queries.referrals import EXPORT_LIMIT, LedgerFilter
+from data_access.queries.responsibilities import referrals_by_matter
 from rules.lifecycle import ACK_OUTCOMES, DOMAIN_LABELS, DOMAINS, MATERIAL_LABELS, STATUS_LABELS, URGENCY
 from rules.lights import Light
 from rules import permissions
@@ -223,3 +225,18 @@ if picked is not None:
             )
         else:
             ui.empty(t("暂无办理记录。"))
+
+# ---------------------------------------------------------------- by matter (权责清单)
+with st.expander(t("按事项（权责清单）统计")):
+    with read_session() as session:
+        grouped = referrals_by_matter(
+            session, sent_from=None if all_dates else period.start, sent_to=None if all_dates else period.end,
+            agency_id=me.agency_id if member else None, limit=30,
+        )
+    if grouped:
+        ui.table(pd.DataFrame([
+            {t("事项"): g.matter or t("（未选事项）"), t("移送件数"): g.referrals, t("未按清单移送"): g.against_list}
+            for g in grouped
+        ]))
+    else:
+        ui.empty(t("暂无移送案件。"))

@@ -8,6 +8,8 @@ from data_access.commands.referrals import create_referral
 from data_access.db import read_session
 from data_access.queries.agencies import agency_options
 from data_access.queries.forms import probable_duplicates
+from data_access.queries.responsibilities import matter_choices
+from rules import routing
 from rules.permissions import can, scope_for
 from ui.forms import EntryForm, referral_inputs, status_text
 from ui.i18n import t
@@ -21,14 +23,42 @@ if not can(user.role, "referral.create"):
 
 with read_session() as session:
     agencies = agency_options(session, include_inactive=True)
+    matters = {m.id: m for m in matter_choices(session)}
 names = {a.id: a.name for a in agencies}
 today = date.today()
 own_only = scope_for(user.role, "referral.create") == "own"
 
 form = EntryForm("new_referral")
 form.start()
+
+
+def _propose_receiver() -> None:
+    """Picking a matter fills in the receiving agency the list names (before the form draws)."""
+    chosen = matters.get(st.session_state.get(form.key("matter_id")))
+    sender = user.agency_id if own_only else st.session_state.get(form.key("from_agency_id"), user.agency_id)
+    proposal = routing.proposed_receiver(chosen.agency_id if chosen else None, sender)
+    if proposal is not None:
+        st.session_state[form.key("to_agency_id")] = proposal
+
+
+# Outside the form, so that picking a matter proposes the receiver at once. The select box
+# filters its options as the clerk types part of the matter's name.
+matter_id = st.selectbox(
+    t("事项（权责清单）"), list(matters), index=None, format_func=lambda i: matters[i].label,
+    key=form.key("matter_id"), placeholder=t("输入事项名称的一部分查找（可不选）"), on_change=_propose_receiver,
+)
+form.slot("matter_id")
+listed = matters.get(matter_id)
+if listed is not None:
+    st.info(t("权责清单：该事项由 {agency} 负责。", agency=listed.agency), icon=":material/menu_book:")
 with st.form("new_referral_form", enter_to_submit=False):
     values = referral_inputs(form, agencies, today=today, sender=user.agency_id, sender_locked=own_only)
+    values["matter_id"] = matter_id
+    values["routing_reason"] = None
+    if listed is not None:
+        values["routing_reason"] = st.text_area(
+            t("不按清单移送的理由（接收单位与清单不一致时必填）"), key=form.key("routing_reason"))
+        form.slot("routing_reason")
     form.general_slot()
     submitted = st.form_submit_button(t("保存"), type="primary", icon=":material/save:")
 form.stale_notice()

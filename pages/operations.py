@@ -6,11 +6,15 @@ from datetime import date
 import streamlit as st
 
 from data_access.commands import operations as commands
+from data_access.commands.dispatch import record_dispatch
+from data_access.commands.dispatch import record_dispatch
 from data_access.db import read_session
 from data_access.queries.agencies import agency_options
+from data_access.queries.dispatch import operation_dispatches
 from data_access.queries.forms import operation_for_edit, operations_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
+from ui.components import inert, light_badge
 from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, record_actions, status_text
 from ui.i18n import pick, t
 from ui.session import actor
@@ -86,6 +90,35 @@ with open_tab:
             f"{t('开始日期')} {record.start_on} · {status_text('joint_operation', record.status)}"
         )
         st.caption(t("表单版本 v{version}", version=version))
+        dispatch_section(record)
+
+    def dispatch_section(record) -> None:
+        """Same-day dispatch (接到通知当日内应当派出): each invited agency's, with its light."""
+        with read_session() as session:
+            dispatches, not_on_time = operation_dispatches(session, record.id, today)
+        if not any(d.notified_on for d in dispatches):
+            return
+        st.markdown(t("**当日派员**（接到通知当日内应当派出）") + " · " + t("未按时派员 {n} 个单位", n=not_on_time))
+        for d in dispatches:
+            sent = t("{day} 派员", day=d.dispatched_on) if d.dispatched_on else t("尚未派员")
+            contact = " · ".join(x for x in (d.contact, d.phone) if x)
+            st.markdown(f"{light_badge(d.light)} {inert(d.agency)} · {t('通知日期')} {d.notified_on or '—'} · "
+                        f"{sent}" + (f" · {t('迟派')}" if d.late else "") + (f" · {inert(contact)}" if contact else ""),
+                        unsafe_allow_html=True)
+        waiting = {d.agency_id: d.agency for d in dispatches if d.notified_on and not d.dispatched_on}
+        if waiting:
+            dform = EntryForm(f"dispatch_{record.id}", notice="operation_open")
+            with st.form(f"dispatch_{record.id}_form", enter_to_submit=False):
+                who = st.selectbox(t("派员单位"), list(waiting), format_func=waiting.get, key=dform.key("agency_id"))
+                dform.slot("agency_id")
+                sent_on = st.date_input(t("派员日期"), value=today, key=dform.key("dispatched_on"))
+                dform.slot("dispatched_on")
+                dform.general_slot()
+                go = st.form_submit_button(t("登记派员"))
+            if go:
+                dform.submit(lambda: record_dispatch(user, record.id, who, sent_on),
+                             lambda saved: t("已登记派员：{agency}，{status}。", agency=waiting[who],
+                                             status=t("迟派") if saved.status == "late" else t("按时")))
 
     def inputs(action, record, form, version):
         if action == "decide":

@@ -8,10 +8,12 @@ import streamlit as st
 
 from data_access.commands import referrals as commands
 from data_access.db import read_session
+from data_access.documents.papers import acknowledgement_docx, paper_filename, referral_letter_docx
 from data_access.queries.agencies import agency_options
 from data_access.queries.forms import referral_for_edit, referrals_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
+from ui.attachments import attachment_panel, paper_button
 from ui.forms import caption_limit, record_actions, referral_inputs, status_text
 from ui.i18n import pick, t
 from ui.session import actor
@@ -72,6 +74,15 @@ def details(record, version) -> None:
                        + (f" · {note}" if note else ""))
     if version != record.version:
         st.warning(t("此案件在您打开后已被他人修改，保存将被拒绝；请点“重新载入最新内容”。"))
+    attachment_panel(user, "referral", record.id, [record.from_agency_id, record.to_agency_id])
+    p1, p2 = st.columns(2)
+    with p1:
+        paper_button("生成移送函", lambda s: referral_letter_docx(s, record.id),
+                     paper_filename(record.number, "letter"), f"paper.letter.{record.id}")
+    if record.ack_on is not None:
+        with p2:
+            paper_button("生成受理告知书", lambda s: acknowledgement_docx(s, record.id),
+                         paper_filename(record.number, "answer"), f"paper.answer.{record.id}")
     allowed = lifecycle.allowed_next("referral", record.status)
     st.caption(
         t("当前状态可以：{steps}", steps="、".join(status_text("referral", s) for s in allowed))

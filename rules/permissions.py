@@ -44,6 +44,16 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "dispute.raise": ("提出职责争议", "Raise a dispute", {"office": ANY, "chair": ANY, "head": OWN, "clerk": OWN}),
     "dispute.advance": ("推进争议阶段", "Move a dispute to its next stage", {"office": ANY, "chair": ANY, "head": OWN}),
     "dispute.resolve": ("争议结案", "Resolve a dispute", {"office": ANY, "chair": ANY}),
+    # DOMAIN.md: only the office (the justice bureau) writes the 书面建议 and records the
+    # government's ruling (裁决); a party never moves its own dispute to either.
+    "dispute.recommend": ("出具书面建议", "Write the written recommendation", {"office": ANY}),
+    "dispute.rule": ("登记政府裁决", "Record the government's ruling", {"office": ANY}),
+    "responsibility.import": ("导入权责清单", "Import the responsibility list", {"office": ANY}),
+    "responsibility.edit": ("修改权责清单", "Edit the responsibility list", {"office": ANY}),
+    "attachment.add": ("上传附件材料", "Attach a file", {"office": ANY, "head": OWN, "clerk": OWN}),
+    "attachment.download": ("下载附件材料", "Download an attached file", {"office": ANY, "head": OWN, "clerk": OWN}),
+    "operation.dispatch": ("登记联合执法派员", "Record a dispatch to a joint operation",
+                           {"office": ANY, "head": OWN, "clerk": OWN}),
     "operation.create": ("发起联合执法", "Start a joint operation", {"office": ANY, "head": OWN, "clerk": OWN}),
     "operation.decide": ("审批联合执法", "Decide on a joint operation", {"office": ANY, "chair": ANY}),
     "meeting.schedule": ("安排会议", "Schedule a meeting", {"office": ANY, "chair": ANY}),
@@ -106,6 +116,17 @@ READS: dict[str, tuple[str, str, dict[str, str]]] = {
         {"office": ANY, "chair": ANY, "head": ANY, "clerk": ANY, "observer": ANY},
     ),
 }
+
+#: The dispute stages whose entry needs more than ``dispute.advance`` (DOMAIN.md).
+DISPUTE_STAGE_ACTIONS: dict[str, str] = {
+    "recommendation": "dispute.recommend",
+    "ruling": "dispute.rule",
+}
+
+
+def dispute_stage_action(target_stage: str) -> str:
+    """The action that moves a dispute into ``target_stage``."""
+    return DISPUTE_STAGE_ACTIONS.get(target_stage, "dispute.advance")
 
 
 class PermissionDenied(PermissionError):

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Connection, Engine, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from data_access import generations
@@ -61,6 +61,7 @@ from sample_data.bulk import BulkWriter
 from sample_data.city import City, load_city
 from sample_data.content import CITY_NAME
 from sample_data.day_grid import DayGrid
+from sample_data import responsibilities as sample_list
 from sample_data.referrals import REFERRALS_PER_SCALE, ReferralGenerator
 from sample_data.workflow import Workflow
 
@@ -83,6 +84,9 @@ DEMO_PASSWORD = "demo123"
 #: README), so this is a guard for slower disks and PostgreSQL rather than a need.
 FULL_HISTORY_MAX = 2_000_000
 EVENT_DAYS_AT_LARGE_SCALE = 90
+#: Entries of the sample responsibility list, and up to how many referrals name a matter.
+LIST_ITEMS = 300
+LINK_MATTERS_MAX = 200_000
 
 #: SQLite page cache while loading (KiB): index pages stay in memory. Bounded so that the
 #: whole seed stays well under 500 MB of memory at a million referrals.
@@ -201,6 +205,10 @@ def seed_city(
                 live_since = datetime.combine(as_of - timedelta(days=365), datetime.min.time()).replace(hour=9)
                 counts["agencies"] = _write_agencies(conn, city, live_since)
                 counts["users"] = _write_users(conn, city, password_hash, live_since) if demo_users else 0
+                counts["responsibilities"] = sample_list.write_list(
+                    conn, {a.name: a.id for a in city.agencies},
+                    sample_list.build_list([(a.name, a.kind) for a in city.agencies], LIST_ITEMS, random_seed),
+                    live_since)
                 report(0.03, "成员单位和演示用户 / agencies and demo users")
 
                 grid = DayGrid(cal, as_of - timedelta(days=364 + 150), as_of + timedelta(days=400),
@@ -220,6 +228,7 @@ def seed_city(
                     report(0.84, "重建索引 / rebuilding indexes")
                 counts["referrals"] = total
                 counts["referral_events"] = events
+                _link_matters(conn, total)
 
                 flow = Workflow(conn, city, cal, settings, as_of, rng_workflow,
                                 [float(p) for p in generator.town_p])
@@ -244,6 +253,19 @@ def seed_city(
 
 
 # --------------------------------------------------------------------------- small tables
+
+
+def _link_matters(conn: Connection, referrals: int) -> None:
+    """Give every third referral the list matter its receiver holds in its domain, so the
+    demo's ledger and list can group referrals by matter. Left out at benchmark sizes: the
+    correlated update would dominate building a million referrals."""
+    if referrals > LINK_MATTERS_MAX:
+        return
+    conn.execute(text(
+        "UPDATE referrals SET matter_id = (SELECT min(r.id) FROM responsibilities r"
+        " WHERE r.agency_id = referrals.to_agency_id AND r.domain = referrals.domain)"
+        " WHERE id % 3 = 0"
+    ))
 
 
 def _write_agencies(conn: Connection, city: City, created_at: datetime) -> int:

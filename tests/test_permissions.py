@@ -269,9 +269,72 @@ def _import_agencies(actor):
         return importing.import_agencies(session, actor, rows)
 
 
+def _responsibility_list():
+    """The list, the office-only dispute stages, attachments and dispatch (issue 15)."""
+    from data_access.commands import attachments as att
+    from data_access.commands import disputes as d
+    from data_access.commands import operations as op
+    from data_access.commands import referrals as r
+    from data_access.commands import responsibilities as rs
+    from data_access.commands.dispatch import record_dispatch
+    from data_access.models import Agency
+    from data_access.responsibilities import import_responsibilities
+    from data_access import importing
+
+    pdf = b"%PDF-1.4\n%%EOF\n"
+
+    def at_stage(office, t, moves):
+        did = d.raise_dispute(office, subject="权限测试争议", party_ids=[t.agency, t.partner],
+                              opened_on=TODAY - timedelta(days=5)).id
+        for _ in range(moves):
+            d.advance_dispute(office, did, on=TODAY - timedelta(days=1), note="推进")
+        return {"id": did}
+
+    def referral(office, t):
+        return r.create_referral(office, title="权限测试移送", from_agency_id=t.agency, to_agency_id=t.partner,
+                                 discovered_on=TODAY - timedelta(days=1), domain="城镇管理", approved_by="张三",
+                                 send=False).id
+
+    def with_file(office, t):
+        rid = referral(office, t)
+        return {"id": att.attach_file(office, "referral", rid, "移送函", "函.pdf", pdf).id}
+
+    def import_list(actor, t, _context):
+        with read_session() as session:
+            name = session.get(Agency, t.agency).name
+        rows = importing.read_table(f"事项名称,责任单位\n权限测试事项{_n()},{name}\n".encode(), "list.csv")
+        with write_session() as session:
+            return import_responsibilities(session, actor, rows)
+
+    def operation(office, t):
+        return {"id": op.create_operation(office, title="权限测试行动", mechanism="emergency",
+                                          lead_agency_id=t.partner, participant_ids=[t.agency],
+                                          start_on=TODAY).id}
+
+    return {
+        "responsibility.import": Performer(run=import_list),
+        "responsibility.edit": Performer(
+            run=lambda a, t, c: rs.create_responsibility(a, f"权限测试事项{_n()}", t.agency)),
+        "dispute.recommend": Performer(
+            setup=lambda o, t: at_stage(o, t, 2),
+            run=lambda a, t, c: d.advance_dispute(a, c["id"], on=TODAY, note="书面建议")),
+        "dispute.rule": Performer(
+            setup=lambda o, t: at_stage(o, t, 4),
+            run=lambda a, t, c: rs.record_ruling(a, c["id"], TODAY, "由甲方负责", t.agency)),
+        "attachment.add": Performer(
+            setup=lambda o, t: {"id": referral(o, t)},
+            run=lambda a, t, c: att.attach_file(a, "referral", c["id"], "移送函", "函.pdf", pdf)),
+        "attachment.download": Performer(
+            setup=with_file, run=lambda a, t, c: att.download_attachment(a, c["id"])),
+        "operation.dispatch": Performer(
+            setup=operation, run=lambda a, t, c: record_dispatch(a, c["id"], t.agency, TODAY)),
+    }
+
+
 def _performers() -> dict[str, Performer]:
     found: dict[str, Performer] = {}
-    for group in (_referrals, _assistance, _disputes, _operations, _meetings, _administration, _reminders):
+    for group in (_referrals, _assistance, _disputes, _operations, _meetings, _administration, _reminders,
+                  _responsibility_list):
         try:
             found.update(group())
         except ImportError:

@@ -144,8 +144,10 @@ def test_dispute_raise_advance_interim_resolve(world):
     assert _get(Dispute, saved.id).interim_handler_id == world.housing
     with pytest.raises(PermissionDenied):  # heads do not resolve; the office or chair does
         disputes.resolve_dispute(town_head, saved.id, resolved_on=TODAY, outcome="住建局负责", today=TODAY)
+    with pytest.raises(PermissionDenied):  # at the ruling stage only the office records it (DOMAIN.md)
+        disputes.resolve_dispute(CHAIR, saved.id, resolved_on=TODAY, outcome="住建局负责", today=TODAY)
     resolved = disputes.resolve_dispute(
-        CHAIR, saved.id, resolved_on=TODAY, outcome="由住建局负责查处", responsible_agency_id=world.housing,
+        OFFICE, saved.id, resolved_on=TODAY, outcome="由住建局负责查处", responsible_agency_id=world.housing,
         expected_version=handler.version, today=TODAY,
     )
     d = _get(Dispute, saved.id)

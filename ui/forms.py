@@ -390,7 +390,7 @@ def record_actions(
     empty: str,
     load: Callable[[int], Any],
     details: Callable[[Any, int], None],
-    actions: dict[str, str],
+    actions: dict[str, str] | Callable[[Any], dict[str, str]],
     inputs: Callable[[str, Any, EntryForm, int], Callable[[], Saved]],
     confirm: Callable[[Saved], str],
     default_action: Callable[[Any], str] | None = None,
@@ -403,7 +403,7 @@ def record_actions(
     ``rows`` are the records to choose from (each with an ``id``), ``label`` names one in the
     select box; ``load`` reads the chosen record (with its ``version``); ``details`` draws it
     inside the record's box, given the version shown; ``actions`` maps each step's code to its
-    label; ``inputs(action, record, form, version)`` draws the step's fields inside the form
+    label (or gives that map for the record, when the steps offered depend on it); ``inputs(action, record, form, version)`` draws the step's fields inside the form
     and returns the save (a command call passing ``expected_version=version``). The
     confirmation of the last save is kept under ``name``, so it shows even after the saved
     record leaves the list.
@@ -420,6 +420,8 @@ def record_actions(
     version = form.shown_version(record.id, record.version)
     with st.container(border=True):
         details(record, version)
+    if callable(actions):
+        actions = actions(record)
     codes = list(actions)
     start = default_action(record) if default_action else codes[0]
     action = st.radio(t("办理事项"), codes, index=codes.index(start) if start in codes else 0, horizontal=True,

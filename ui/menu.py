@@ -39,6 +39,8 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/disputes.py", "职责争议", ":material/balance:", "看板", "disputes", ("read.figures",)),
     PageSpec("pages/notices.py", "我的提醒", ":material/notifications:", "看板", "notices", ("notice.seen",)),
     PageSpec("pages/metrics.py", "成员单位指标", ":material/leaderboard:", "看板", "metrics", ("read.figures",)),
+    PageSpec("pages/responsibilities.py", "权责清单", ":material/menu_book:", "看板", "responsibilities",
+             ("read.figures",)),
     PageSpec("pages/bulletin.py", "工作通报", ":material/campaign:", "看板", "bulletin", ("read.reports",)),
     # Data entry (录入).
     PageSpec("pages/new_referral.py", "新建移送", ":material/note_add:", "录入", "new-referral",

@@ -26,7 +26,7 @@ from data_access.validation import (
     run_write,
     saved,
 )
-from rules import lifecycle
+from rules import lifecycle, permissions
 
 KIND_LABEL = ("职责争议", "dispute")
 NUMBER_WIDTH = 3
@@ -166,7 +166,7 @@ def advance_dispute(
         remark = c.text("note", note, L["note"], limit=None, multiline=True)
         flag = c.flag("needs_meeting", needs_meeting, L["needs_meeting"]) if needs_meeting is not None else None
         c.done()
-        authorize(actor, "dispute.advance", _parties(dispute))
+        authorize(actor, permissions.dispute_stage_action(target), _parties(dispute))
         lifecycle.check_transition("dispute", dispute.stage, target)
         dispute.stage = target
         dispute.stage_since = day
@@ -232,6 +232,9 @@ def resolve_dispute(
         )
         c.done()
         authorize(actor, "dispute.resolve", _parties(dispute))
+        if dispute.stage == "ruling":
+            # Closing at the ruling stage records the government's ruling: the office only.
+            authorize(actor, "dispute.rule", _parties(dispute))
         lifecycle.check_transition("dispute", dispute.stage, "resolved")
         dispute.stage = "resolved"
         dispute.stage_since = day

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from data_access.commands.base import Actor, audit, authorize, check_version, snapshot
+from data_access.commands.routing import check_routing
 from data_access.models import Referral, ReferralEvent
 from data_access.rulebook import load_rules
 from data_access.stored_deadlines import referral_deadline_fields
@@ -185,12 +186,16 @@ def create_referral(
     sent_time: time | None = None,
     today: date | None = None,
     engine: Engine | None = None,
+    matter_id: int | None = None,
+    routing_reason: str | None = None,
     uow: Session | None = None,
 ) -> Saved:
     """Register a new referral with the next ``YS-<year>-<6 digits>`` number.
 
     ``send=True`` records it as sent on ``sent_on`` (a clerk entering one sent on paper);
     ``send=False`` keeps it as a draft to send later with :func:`send_referral`.
+    ``matter_id``: the responsibility-list entry it is about; sent elsewhere than the list
+    says, ``routing_reason`` is required (:mod:`data_access.commands.routing`).
     """
     today = _today(today)
 
@@ -206,6 +211,7 @@ def create_referral(
             c.add("to_agency_id", "不能移送给本单位自己", "A referral cannot go to the referring agency itself")
         sending = c.flag("send", send, LABELS["send"])
         day, at = _check_sending(c, values, sent_on, sent_time) if sending else (None, None)
+        matter, reason = check_routing(session, c, matter_id, values["to_agency"], routing_reason)
         c.done()
         rules = load_rules(session)
 
@@ -221,6 +227,8 @@ def create_referral(
         ref.sent_on = day
         ref.sent_at = moment(day, at)
         ref.status = status
+        ref.matter_id = matter
+        ref.routing_reason = reason
         ref.updated_by = actor.username
         _refresh_deadlines(ref, rules)
         session.add(ref)
