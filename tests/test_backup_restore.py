@@ -96,3 +96,30 @@ def test_restore_reports_a_backup_whose_counts_do_not_match(empty_db, backend, t
     target = _point_at(backend.new_database())
     with pytest.raises(BackupError, match="referrals: 6 → 5"):
         restore(target, made)
+
+
+def test_a_restored_backup_keeps_the_attached_files(empty_db, backend, tmp_path, capsys):
+    """Attachments live in the database: backup then restore gives them back byte for byte."""
+    from sqlalchemy import select
+
+    from data_access.commands import referrals as referral_commands
+    from data_access.commands.attachments import attach_file
+    from data_access.models import Attachment
+    from tests.support.entry_world import TODAY, make_world, valid_referral
+    from tests.test_attachments import PDF, PNG
+
+    source_url = empty_db.url.render_as_string(hide_password=False)
+    world = make_world()
+    ref = referral_commands.create_referral(world.clerk(world.town), **valid_referral(world)).id
+    attach_file(world.clerk(world.town), "referral", ref, "移送函", "移送函.pdf", PDF, today=TODAY)
+    attach_file(world.clerk(world.town), "referral", ref, "现场照片", "照片.png", PNG, today=TODAY)
+    code, out, err = call(capsys, "backup", str(tmp_path))
+    assert code == 0, err
+
+    target = _point_at(backend.new_database())
+    code, _, err = call(capsys, "restore", out.strip())
+    assert code == 0, err
+    with target.connect() as conn:
+        files = conn.execute(select(Attachment.filename, Attachment.content).order_by(Attachment.id)).all()
+    assert [(f, bytes(c)) for f, c in files] == [("移送函.pdf", PDF), ("照片.png", PNG)]
+    _point_at(source_url)
