@@ -28,7 +28,10 @@ AGENCIES = "agencies"  # member agencies and user accounts
 SETTINGS = "settings"  # rule settings and the working-day calendar
 NOTICES = "notices"  # reminders sent, notification channels, users' reading marks
 REPORTS = "reports"  # published 通报
-AREAS = (REFERRALS, ASSISTANCE, OPERATIONS, DISPUTES, MEETINGS, AGENCIES, SETTINGS, NOTICES, REPORTS)
+RESPONSIBILITIES = "responsibilities"  # the responsibility list (权责清单) and what cites it
+ATTACHMENTS = "attachments"  # files attached to referrals, requests and disputes
+AREAS = (REFERRALS, ASSISTANCE, OPERATIONS, DISPUTES, MEETINGS, AGENCIES, SETTINGS, NOTICES, REPORTS,
+         RESPONSIBILITIES, ATTACHMENTS)
 
 # The first part of an action name (before the dot) → the areas it changes.
 _BY_PREFIX: dict[str, tuple[str, ...]] = {
@@ -50,10 +53,18 @@ _BY_PREFIX: dict[str, tuple[str, ...]] = {
     "notify": (NOTICES,),
     "setting": (NOTICES,),  # the product's own address, used in reminder links only
     "report": (REPORTS,),
+    "responsibility": (RESPONSIBILITIES,),
+    "attachment": (ATTACHMENTS,),
 }
 _BY_ACTION: dict[str, tuple[str, ...]] = {
     "import.agencies": (AGENCIES,),
     "import.referrals": (REFERRALS,),
+    "import.responsibilities": (RESPONSIBILITIES,),
+    # A dispute's matters and its ruling show on the list page too; a ruling rewrites entries.
+    "dispute.matters": (DISPUTES, RESPONSIBILITIES),
+    "dispute.rule": (DISPUTES, RESPONSIBILITIES),
+    "responsibility.ruling": (DISPUTES, RESPONSIBILITIES),
+    "attachment.download": (),  # a read, audited
     # Session events: nothing any page shows from the cache depends on them.
     "user.login": (),
     "user.login_failed": (),

@@ -14,8 +14,8 @@ from data_access.queries.agencies import agency_options
 from data_access.responsibilities import export_responsibilities, import_responsibilities
 from rules.permissions import can
 from ui.components import download_excel
-from ui.forms import EntryForm, agency_picker, localize
-from ui.i18n import t
+from ui.forms import EntryForm, agency_picker
+from ui.i18n import say, t
 from ui.session import actor
 
 PAGE_SIZE = 200
@@ -171,18 +171,18 @@ with import_tab:
                                   key=f"resp.import.{round_no}")
         done = st.session_state.get("resp.import.done")
         if done:
-            st.success(localize(done), icon=":material/check_circle:")
+            st.success(say(done), icon=":material/check_circle:")
         if upload is not None and st.button(t("导入"), type="primary", key="resp.import.go"):
             try:
                 rows = read_table(upload.getvalue(), upload.name)
                 with write_session() as session:
                     result = import_responsibilities(session, user, rows, filename=upload.name)
             except ImportRefused as exc:
-                st.error(localize(exc.message), icon=":material/error:")
-                st.dataframe(pd.DataFrame([[e.line, e.column, localize(e.message)] for e in exc.errors],
+                st.error(say(exc.message), icon=":material/error:")
+                st.dataframe(pd.DataFrame([[e.line, e.column, say(e.message)] for e in exc.errors],
                                           columns=[t("行号"), t("列"), t("问题")]), hide_index=True)
             except (LedgerError, CommandError) as exc:
-                st.error(localize(exc.message), icon=":material/error:")
+                st.error(say(exc.message), icon=":material/error:")
             else:
                 st.session_state["resp.import.done"] = result.summary()
                 st.session_state["resp.import.round"] = round_no + 1

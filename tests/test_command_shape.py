@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 import data_access.commands
 from data_access.commands import admin, notify
+from data_access.commands import responsibilities as r
 from data_access.commands.base import Actor, CommandError, StaleEdit
 from data_access.db import read_session, write_session
 from data_access.models import (
@@ -38,8 +39,10 @@ from data_access.models import (
     Meeting,
     NotifyChannel,
     Referral,
+    Responsibility,
     User,
 )
+from rules import lifecycle
 from tests.support import admin_world
 
 TODAY = date.today()
@@ -61,6 +64,8 @@ NOT_COMMANDS = {
     "admin.format_day_list": "formats dates for the calendar form",
     "admin.calendar_version": "reads the version save_calendar_year checks",
     "admin.settings_version": "reads the version save_rule_settings checks",
+    "routing.check_routing": "a check inside create_referral's transaction",
+    "attachments.owner_agencies": "names the parties of a record that may see its files",
 }
 
 #: Commands that only create records (nothing shown could have gone stale), and why.
@@ -85,6 +90,10 @@ EXEMPT = {
     "notify.set_product_url": "the product's own address, one value: the latest entry is the one wanted",
     "notify.mark_notices_seen": "the user's own reading mark",
     "reports.publish_report": "creates the period's report; a period already published is refused",
+    "responsibilities.create_responsibility": "creates a new entry of the list",
+    "attachments.attach_file": "adds a new file to a record",
+    "attachments.download_attachment": "reads a file (and audits the download); nothing changes",
+    "dispatch.record_dispatch": "records an agency's dispatch once; a second is refused",
 }
 
 
@@ -218,7 +227,26 @@ def _workflow_cases():
                                   participant_ids=[_b(w)], start_on=TODAY).id
         return {"id": oid, "version": _version(JointOperation, oid)}
 
+    def entry(o, w):
+        eid = r.create_responsibility(o, "版本测试事项", _a(w)).id
+        return {"id": eid, "version": _version(Responsibility, eid)}
+
+    def ruling_stage(o, w):
+        ctx = dispute(o, w)
+        for _ in lifecycle.DISPUTE_STAGES:  # the office moves it, stage by stage, to the ruling
+            with read_session() as s:
+                if s.get(Dispute, ctx["id"]).stage == "ruling":
+                    break
+            d.advance_dispute(o, ctx["id"], on=TODAY, note="推进")
+        return {"id": ctx["id"], "version": _version(Dispute, ctx["id"])}
+
     return {
+        "responsibilities.update_responsibility": Case(entry, lambda o, w, c, v: r.update_responsibility(
+            o, c["id"], "版本测试事项（改）", _a(w), expected_version=v)),
+        "responsibilities.set_dispute_matters": Case(dispute, lambda o, w, c, v: r.set_dispute_matters(
+            o, c["id"], [], expected_version=v)),
+        "responsibilities.record_ruling": Case(ruling_stage, lambda o, w, c, v: r.record_ruling(
+            o, c["id"], TODAY, "由甲镇负责", _a(w), expected_version=v)),
         "assistance.extend_assistance": Case(request, lambda o, w, c, v: x.extend_assistance(
             o, c["id"], reason="需技术鉴定", expected_version=v)),
         "assistance.answer_assistance": Case(request, lambda o, w, c, v: x.answer_assistance(
@@ -302,7 +330,7 @@ def _meeting_cases():
         "meetings.unlock_agenda": Case(agenda_approved, lambda o, w, c, v: m.unlock_agenda(
             o, c["id"], reason="补充议题", expected_version=v)),
         "meetings.start_session": Case(agenda_approved, lambda o, w, c, v: m.start_session(
-            o, c["id"], expected_version=v)),
+            o, c["id"], expected_version=v, confirm_date=True)),
         "meetings.select_item": Case(in_session, lambda o, w, c, v: m.select_item(
             o, c["id"], None, expected_version=v)),
         "meetings.stop_session": Case(in_session, lambda o, w, c, v: m.stop_session(

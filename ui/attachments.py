@@ -14,8 +14,7 @@ from data_access.queries.attachments import attachments_for
 from rules import attachments as rules
 from rules.lifecycle import MATERIAL_LABELS
 from rules.permissions import scope_for
-from ui.forms import localize
-from ui.i18n import pick, t
+from ui.i18n import pick, say, t
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -47,7 +46,7 @@ def attachment_panel(user, owner_type: str, owner_id: int, parties: Iterable[int
                     try:
                         st.session_state[f"{key}.got.{f.id}"] = download_attachment(user, f.id)
                     except CommandError as exc:
-                        st.error(localize(exc.message))
+                        st.error(say(exc.message))
                     else:
                         st.rerun()
             else:
@@ -66,7 +65,7 @@ def attachment_panel(user, owner_type: str, owner_id: int, parties: Iterable[int
             try:
                 attach_file(user, owner_type, owner_id, material, upload.name, upload.getvalue())
             except CommandError as exc:
-                st.error(localize(exc.message), icon=":material/error:")
+                st.error(say(exc.message), icon=":material/error:")
             else:
                 st.session_state[f"{key}.round"] = round_no + 1
                 st.rerun()

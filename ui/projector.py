@@ -133,7 +133,7 @@ def style() -> None:
 
 def corner_marks(*, demo: bool, leave_to: str) -> str:
     """The small corner marks: 演示模式 in demo mode, and the one-click way out."""
-    out = f'<div class="jm-corner exit"><a href="{escape(leave_to)}" target="_self">✕ {t("退出投影")}</a></div>'
+    out = f'<div class="jm-corner exit"><a href="{html_text(leave_to)}" target="_self">✕ {t("退出投影")}</a></div>'
     if demo:
         out += f'<div class="jm-corner demo">{t("演示模式")}</div>'
     return out
