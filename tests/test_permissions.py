@@ -254,11 +254,15 @@ def _reminders():
         "notice.seen": Performer(
             run=lambda a, t, c: notify.mark_notices_seen(a, on=TODAY - timedelta(days=_n() % 30))),
     }
+
+
 def _publish_year(actor):
     from data_access.commands.reports import publish_report
 
-    year = 1990 + _n() % 30  # a past period of its own each time: a period is published once
-    return publish_report(actor, str(year), date(year, 12, 31))
+    n = _n()  # a past month of its own each time: a period is published once
+    year, month = 2000 + (n // 12) % 20, n % 12 + 1
+    last_day = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1))
+    return publish_report(actor, f"{year}-{month:02d}", last_day)
 
 
 def _import_agencies(actor):
