@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from data_access import db, schema
-from tests.support.databases import database_at
+from tests.support.databases import database_at, seeded_city
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 
 DATABASES = [d.strip() for d in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
@@ -106,13 +106,7 @@ def empty_db(backend):
 
 @pytest.fixture(scope="session")
 def _city_url(backend):
-    from sample_data.seed import seed_city
-
-    url = backend.new_database(f"city_{backend.kind}")
-    engine = db.make_engine(url)
-    seed_city(engine, scale=1.0, random_seed=7)
-    engine.dispose()
-    return url
+    return seeded_city(backend, f"city_{backend.kind}", scale=1.0, random_seed=7)
 
 
 @pytest.fixture

@@ -26,3 +26,14 @@ def database_at(url: str) -> Iterator[Engine]:
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = old
+
+
+def seeded_city(backend, name: str, *, scale: float, random_seed: int) -> str:
+    """The URL of a new database ``name`` of ``backend`` (migrated), the sample city seeded in it."""
+    from sample_data.seed import seed_city
+
+    url = backend.new_database(name)
+    engine = db.make_engine(url)
+    seed_city(engine, scale=scale, random_seed=random_seed)
+    engine.dispose()
+    return url
