@@ -14,7 +14,8 @@ from data_access.queries.responsibilities import dispute_matters, matter_choices
 from rules import lifecycle
 from rules.permissions import can, dispute_stage_action, scope_for
 from ui.attachments import attachment_panel, paper_button
-from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, open_entry_page, record_actions, status_text
+from ui.forms import (EntryForm, agencies_picker, agency_picker, caption_limit, in_read_session,
+                      open_entry_page, record_actions, status_text)
 from ui.i18n import pick, t
 
 user, (may_raise, may_advance, may_resolve), agencies = open_entry_page(
@@ -66,13 +67,9 @@ with open_tab:
         rows = disputes_to_act_on(session, None if everyone else user.agency_id)
         choices = {m.id: m for m in matter_choices(session)}
 
-    def load(record_id):
-        with read_session() as session:
-            return dispute_for_edit(session, record_id)
+    load = in_read_session(dispute_for_edit)
 
-    def matters_of(record_id):
-        with read_session() as session:
-            return dispute_matters(session, record_id)
+    matters_of = in_read_session(dispute_matters)
 
     def following_stage(record):
         return next((s for s in lifecycle.DISPUTE_STAGES

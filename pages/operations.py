@@ -13,7 +13,8 @@ from data_access.queries.forms import operation_for_edit, operations_to_act_on
 from rules import lifecycle
 from rules.permissions import scope_for
 from ui.components import inert, light_badge
-from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, open_entry_page, record_actions, status_text
+from ui.forms import (EntryForm, agencies_picker, agency_picker, caption_limit, in_read_session,
+                      open_entry_page, record_actions, status_text)
 from ui.i18n import pick, t
 
 user, (may_create, may_decide), agencies = open_entry_page(
@@ -63,12 +64,9 @@ with new_tab:
 
 with open_tab:
     everyone = scope_for(user.role, "operation.decide") == "any" or scope_for(user.role, "operation.create") == "any"
-    with read_session() as session:
-        rows = operations_to_act_on(session, None if everyone else user.agency_id)
+    rows = in_read_session(operations_to_act_on)(None if everyone else user.agency_id)
 
-    def load(record_id):
-        with read_session() as session:
-            return operation_for_edit(session, record_id)
+    load = in_read_session(operation_for_edit)
 
     def details(record, version) -> None:
         st.markdown(f"**{record.number}** {record.title}")

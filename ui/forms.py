@@ -91,6 +91,17 @@ def last_refusal(state_key: str) -> None:
         show_refusal(exc)
 
 
+def in_read_session(query: Callable[..., Any]) -> Callable[..., Any]:
+    """``query(session, *args)`` as a function of ``*args`` alone, each call in a read session
+    of its own (a record loader for :func:`record_actions`, say)."""
+
+    def run(*args, **kwargs):
+        with read_session() as session:
+            return query(session, *args, **kwargs)
+
+    return run
+
+
 def open_entry_page(title: str, actions: Iterable[str], refusal: str) -> tuple[Actor, list[bool], list]:
     """The top of a data-entry page: its title for the signed-in user, whether the user's role
     may take each of ``actions`` (in order) and every agency, deactivated ones too. A role that
