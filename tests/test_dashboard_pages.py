@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -32,8 +31,8 @@ from rules.metrics import (
     deduction_score,
     judged_items,
 )
+from tests.support.apptest import run_page
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "ledger", "overdue", "disputes", "metrics", "my_agency")
 ROLES = ("office", "chair", "head", "clerk", "observer")
 RED_COLUMN = f"{LIGHT_SYMBOLS[Light.RED]} {LIGHT_LABELS[Light.RED][0].split('/')[0]}"  # "■ 红灯"
@@ -141,12 +140,7 @@ def _actor(role: str, raw: Raw) -> Actor:
 
 
 def _run(page: str, actor: Actor, state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
-    at.session_state["actor"] = actor
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = run_page(page, actor, state, timeout=120)
     assert not at.error, [e.value for e in at.error]
     return at
 

@@ -26,3 +26,15 @@ def open_page(name: str, actor) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def run_page(name: str, actor, state: dict | None = None, *, timeout: int = 60) -> AppTest:
+    """``pages/<name>.py`` run once as ``actor`` with ``state`` put in the session first;
+    no exception."""
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=timeout)
+    at.session_state["actor"] = actor
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
