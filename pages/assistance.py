@@ -5,25 +5,17 @@ from datetime import date
 import streamlit as st
 
 from data_access.commands import assistance as commands
-from data_access.db import read_session
-from data_access.queries.agencies import agency_options
 from data_access.queries.forms import assistance_for_edit, assistance_to_act_on
 from rules import lifecycle
-from rules.permissions import can, scope_for
+from rules.permissions import scope_for
 from ui.attachments import attachment_panel
-from ui.forms import EntryForm, agency_picker, caption_limit, record_actions, status_text
+from ui.forms import (EntryForm, agency_picker, caption_limit, in_read_session, open_entry_page,
+                      record_actions, status_text)
 from ui.i18n import pick, t
-from ui.session import actor
 
-user = actor()
-st.title(t("执法协作"))
-may_ask, may_answer = can(user.role, "assist.create"), can(user.role, "assist.answer")
-if not (may_ask or may_answer):
-    st.info(t("您的角色不能登记执法协作。"))
-    st.stop()
+user, (may_ask, may_answer), agencies = open_entry_page(
+    "执法协作", ["assist.create", "assist.answer"], "您的角色不能登记执法协作。")
 today = date.today()
-with read_session() as session:
-    agencies = agency_options(session, include_inactive=True)
 
 ask_tab, answer_tab = st.tabs([t("提出协作请求"), t("答复与延期")])
 
@@ -58,12 +50,9 @@ with ask_tab:
 
 with answer_tab:
     everyone = scope_for(user.role, "assist.answer") == "any"
-    with read_session() as session:
-        rows = assistance_to_act_on(session, None if everyone else user.agency_id)
+    rows = in_read_session(assistance_to_act_on)(None if everyone else user.agency_id)
 
-    def load(record_id):
-        with read_session() as session:
-            return assistance_for_edit(session, record_id)
+    load = in_read_session(assistance_for_edit)
 
     def details(record, version) -> None:
         st.markdown(f"**{record.number}** {record.subject}")

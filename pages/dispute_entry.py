@@ -7,30 +7,20 @@ import streamlit as st
 
 from data_access.commands import disputes as commands
 from data_access.commands import responsibilities as list_commands
-from data_access.commands import responsibilities as list_commands
 from data_access.db import read_session
 from data_access.documents.papers import paper_filename, recommendation_docx
-from data_access.queries.agencies import agency_options
 from data_access.queries.forms import dispute_for_edit, disputes_to_act_on
 from data_access.queries.responsibilities import dispute_matters, matter_choices
 from rules import lifecycle
 from rules.permissions import can, dispute_stage_action, scope_for
 from ui.attachments import attachment_panel, paper_button
-from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, record_actions, status_text
+from ui.forms import (EntryForm, agencies_picker, agency_picker, caption_limit, in_read_session,
+                      open_entry_page, record_actions, status_text)
 from ui.i18n import pick, t
-from ui.session import actor
 
-user = actor()
-st.title(t("职责争议登记"))
-may_raise = can(user.role, "dispute.raise")
-may_advance = can(user.role, "dispute.advance")
-may_resolve = can(user.role, "dispute.resolve")
-if not (may_raise or may_advance or may_resolve):
-    st.info(t("您的角色不能登记职责争议。"))
-    st.stop()
+user, (may_raise, may_advance, may_resolve), agencies = open_entry_page(
+    "职责争议登记", ["dispute.raise", "dispute.advance", "dispute.resolve"], "您的角色不能登记职责争议。")
 today = date.today()
-with read_session() as session:
-    agencies = agency_options(session, include_inactive=True)
 
 new_tab, open_tab = st.tabs([t("提出争议"), t("推进与结案")])
 
@@ -77,13 +67,9 @@ with open_tab:
         rows = disputes_to_act_on(session, None if everyone else user.agency_id)
         choices = {m.id: m for m in matter_choices(session)}
 
-    def load(record_id):
-        with read_session() as session:
-            return dispute_for_edit(session, record_id)
+    load = in_read_session(dispute_for_edit)
 
-    def matters_of(record_id):
-        with read_session() as session:
-            return dispute_matters(session, record_id)
+    matters_of = in_read_session(dispute_matters)
 
     def following_stage(record):
         return next((s for s in lifecycle.DISPUTE_STAGES

@@ -45,6 +45,18 @@ def start_time_text(value: time | None) -> str | None:
     return value.strftime("%H:%M") if value else None
 
 
+def place_and_chair(form: EntryForm) -> tuple[str, str]:
+    """The meeting's place and who chairs it, side by side."""
+    left, right = st.columns(2)
+    place = left.text_input(t("会议地点"), key=form.key("place"))
+    with left:
+        form.slot("place")
+    chair = right.text_input(t("主持人"), key=form.key("chair_name"))
+    with right:
+        form.slot("chair_name")
+    return place, chair
+
+
 last_refusal("meetings.error")
 
 with read_session() as session:
@@ -68,13 +80,7 @@ if may_schedule:
             start = c.time_input(t("开始时间"), value=time(14, 30), key=form.key("start_time"))
             with c:
                 form.slot("start_time")
-            d, e = st.columns(2)
-            place = d.text_input(t("会议地点"), key=form.key("place"))
-            with d:
-                form.slot("place")
-            chair = e.text_input(t("主持人"), key=form.key("chair_name"))
-            with e:
-                form.slot("chair_name")
+            place, chair = place_and_chair(form)
             st.caption(t("例会按规则参数中的会议周期（默认每月一次）依次安排，遇休息日顺延至当月工作日；默认邀请全部成员单位。"))
             form.general_slot()
             go = st.form_submit_button(t("安排例会"), type="primary")
@@ -99,13 +105,7 @@ if may_schedule:
             title = st.text_input(t("会议名称（可不填）"), key=form.key("title"))
             caption_limit(200)
             form.slot("title")
-            c, d = st.columns(2)
-            place = c.text_input(t("会议地点"), key=form.key("place"))
-            with c:
-                form.slot("place")
-            chair = d.text_input(t("主持人"), key=form.key("chair_name"))
-            with d:
-                form.slot("chair_name")
+            place, chair = place_and_chair(form)
             invitees = st.multiselect(t("参会单位"), list(agencies), default=list(agencies),
                                       format_func=agencies.get, key=form.key("invitee_ids"))
             form.slot("invitee_ids")

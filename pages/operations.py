@@ -7,27 +7,19 @@ import streamlit as st
 
 from data_access.commands import operations as commands
 from data_access.commands.dispatch import record_dispatch
-from data_access.commands.dispatch import record_dispatch
 from data_access.db import read_session
-from data_access.queries.agencies import agency_options
 from data_access.queries.dispatch import operation_dispatches
 from data_access.queries.forms import operation_for_edit, operations_to_act_on
 from rules import lifecycle
-from rules.permissions import can, scope_for
+from rules.permissions import scope_for
 from ui.components import inert, light_badge
-from ui.forms import EntryForm, agencies_picker, agency_picker, caption_limit, record_actions, status_text
+from ui.forms import (EntryForm, agencies_picker, agency_picker, caption_limit, in_read_session,
+                      open_entry_page, record_actions, status_text)
 from ui.i18n import pick, t
-from ui.session import actor
 
-user = actor()
-st.title(t("联合执法"))
-may_create, may_decide = can(user.role, "operation.create"), can(user.role, "operation.decide")
-if not (may_create or may_decide):
-    st.info(t("您的角色不能登记联合执法行动。"))
-    st.stop()
+user, (may_create, may_decide), agencies = open_entry_page(
+    "联合执法", ["operation.create", "operation.decide"], "您的角色不能登记联合执法行动。")
 today = date.today()
-with read_session() as session:
-    agencies = agency_options(session, include_inactive=True)
 
 new_tab, open_tab = st.tabs([t("发起联合执法"), t("审批与实施")])
 
@@ -72,12 +64,9 @@ with new_tab:
 
 with open_tab:
     everyone = scope_for(user.role, "operation.decide") == "any" or scope_for(user.role, "operation.create") == "any"
-    with read_session() as session:
-        rows = operations_to_act_on(session, None if everyone else user.agency_id)
+    rows = in_read_session(operations_to_act_on)(None if everyone else user.agency_id)
 
-    def load(record_id):
-        with read_session() as session:
-            return operation_for_edit(session, record_id)
+    load = in_read_session(operation_for_edit)
 
     def details(record, version) -> None:
         st.markdown(f"**{record.number}** {record.title}")

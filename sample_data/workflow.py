@@ -13,24 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Connection, insert, or_, select
 
-from data_access.models import (
-    AgendaItem,
-    AgendaItemLink,
-    AssistanceRequest,
-    Attendance,
-    Decision,
-    DecisionAgency,
-    Dispute,
-    DisputeParty,
-    DisputeStage,
-    JointOperation,
-    JointOperationAgency,
-    Meeting,
-    MeetingInvitee,
-    MeetingObserver,
-    ProgressNote,
-    Referral,
-)
+from data_access import models
 from data_access.stored_deadlines import assistance_deadline_fields
 from rules import deadlines
 from rules.calendar import WorkCalendar
@@ -155,7 +138,7 @@ class Workflow:
                 "created_at": _stamp(requested, 9, rng.randint(0, 59)),
                 "version": 1,
             })
-        self._count("assistance_requests", _insert(self.conn, AssistanceRequest, rows))
+        self._count("assistance_requests", _insert(self.conn, models.AssistanceRequest, rows))
 
     # ------------------------------------------------------------------ disputes
     def _linked_referral(self, parties: list[int], before: date) -> int | None:
@@ -163,7 +146,7 @@ class Workflow:
         preferring one that was declined or returned (disputes often start there). The
         short date range keeps the look-up on a small slice of the (to_agency_id, sent_on)
         index even with a million referrals."""
-        r = Referral.__table__.c
+        r = models.Referral.__table__.c
         between = select(r.id).where(
             r.to_agency_id.in_(parties),
             r.sent_on.between(before - timedelta(days=30), before),
@@ -259,9 +242,9 @@ class Workflow:
                     "note": content.STAGE_NOTES[step],
                     "username": self.city.actors[parties[0]] if early else "admin",
                 })
-        self._count("disputes", _insert(self.conn, Dispute, disputes))
-        self._count("dispute_parties", _insert(self.conn, DisputeParty, parties_rows))
-        self._count("dispute_stages", _insert(self.conn, DisputeStage, stages))
+        self._count("disputes", _insert(self.conn, models.Dispute, disputes))
+        self._count("dispute_parties", _insert(self.conn, models.DisputeParty, parties_rows))
+        self._count("dispute_stages", _insert(self.conn, models.DisputeStage, stages))
         self.disputes = [dict(d, parties=[p["agency_id"] for p in parties_rows if p["dispute_id"] == d["id"]])
                          for d in disputes]
 
@@ -344,8 +327,8 @@ class Workflow:
                     "notified_on": notified,
                     "dispatched_on": notified,  # the same day, as the rules ask
                 })
-        self._count("joint_operations", _insert(self.conn, JointOperation, rows))
-        self._count("joint_operation_agencies", _insert(self.conn, JointOperationAgency, members))
+        self._count("joint_operations", _insert(self.conn, models.JointOperation, rows))
+        self._count("joint_operation_agencies", _insert(self.conn, models.JointOperationAgency, members))
         self.operation_rows = rows
 
     # ------------------------------------------------------------------ meetings
@@ -356,7 +339,7 @@ class Workflow:
         On ``as_of`` that is the open ones (the (status, ack_due_on) index); on an earlier day
         it is judged by dates, among referrals sent in the 60 days before (the sent_on index),
         which is where a meeting's examples come from."""
-        r = Referral.__table__.c
+        r = models.Referral.__table__.c
         late_before = on - timedelta(days=min_days_late)
         if on == self.as_of:
             where = [r.status == "sent", r.ack_due_on < late_before]
@@ -528,15 +511,15 @@ class Workflow:
 
         self._demo_meeting(meetings, invitees, observers, add_item, link, late_decisions, flagged)
 
-        self._count("meetings", _insert(self.conn, Meeting, meetings))
-        self._count("meeting_invitees", _insert(self.conn, MeetingInvitee, invitees))
-        self._count("attendance", _insert(self.conn, Attendance, attendance))
-        self._count("meeting_observers", _insert(self.conn, MeetingObserver, observers))
-        self._count("agenda_items", _insert(self.conn, AgendaItem, items))
-        self._count("decisions", _insert(self.conn, Decision, decisions))
-        self._count("agenda_item_links", _insert(self.conn, AgendaItemLink, links))
-        self._count("decision_agencies", _insert(self.conn, DecisionAgency, co_agencies))
-        self._count("progress_notes", _insert(self.conn, ProgressNote, notes))
+        self._count("meetings", _insert(self.conn, models.Meeting, meetings))
+        self._count("meeting_invitees", _insert(self.conn, models.MeetingInvitee, invitees))
+        self._count("attendance", _insert(self.conn, models.Attendance, attendance))
+        self._count("meeting_observers", _insert(self.conn, models.MeetingObserver, observers))
+        self._count("agenda_items", _insert(self.conn, models.AgendaItem, items))
+        self._count("decisions", _insert(self.conn, models.Decision, decisions))
+        self._count("agenda_item_links", _insert(self.conn, models.AgendaItemLink, links))
+        self._count("decision_agencies", _insert(self.conn, models.DecisionAgency, co_agencies))
+        self._count("progress_notes", _insert(self.conn, models.ProgressNote, notes))
 
     def _demo_meeting(self, meetings, invitees, observers, add_item, link, late_decisions, flagged) -> None:
         """Today's meeting (CONTRACT.md, Demo mode): an ad hoc meeting held on ``as_of``, its

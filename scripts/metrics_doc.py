@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generated_doc import write_or_check  # noqa: E402
 from rules import metrics  # noqa: E402
 from rules.metrics import METRIC_HELP, METRIC_LABELS, SCORE_ITEMS, SCORE_METHODS  # noqa: E402
 from rules.settings import FIELD_LABELS, SCORING_FIELDS, RuleSettings  # noqa: E402
@@ -116,15 +117,7 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
-            print(f"{DOC} is out of date: run python scripts/metrics_doc.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC}")
-    return 0
+    return write_or_check(DOC, render(), argv, "scripts/metrics_doc.py")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generated_doc import write_or_check  # noqa: E402
 from rules.lifecycle import ROLE_LABELS  # noqa: E402
 from rules.permissions import ANY, MATRIX, OWN, READS, ROLES  # noqa: E402
 from ui.menu import PAGES  # noqa: E402
@@ -86,15 +87,7 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
-            print(f"{DOC} is out of date: run python scripts/permissions_doc.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC}")
-    return 0
+    return write_or_check(DOC, render(), argv, "scripts/permissions_doc.py")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ where it fails: CI must test both.
 Fixtures:
 - ``empty_db``: a fresh database migrated to head, nothing in it; ``DATABASE_URL`` points at it.
 - ``city_db``: the sample city (small, seeded once per session and back end); read only.
+- ``mailbox``: a real SMTP server on loopback, running during the test.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from data_access import db, schema
+from tests.support.databases import database_at, seeded_city
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 
 DATABASES = [d.strip() for d in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
@@ -95,44 +97,31 @@ def backend(request):
     b.cleanup()
 
 
-def _use(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    db.reset_engines()
-
-
 @pytest.fixture
 def empty_db(backend):
     """A fresh, migrated, empty database; ``DATABASE_URL`` points at it during the test."""
-    old = os.environ.get("DATABASE_URL")
-    url = backend.new_database()
-    _use(url)
-    yield db.get_engine()
-    db.reset_engines()
-    if old is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = old
+    with database_at(backend.new_database()) as engine:
+        yield engine
 
 
 @pytest.fixture(scope="session")
 def _city_url(backend):
-    from sample_data.seed import seed_city
-
-    url = backend.new_database(f"city_{backend.kind}")
-    engine = db.make_engine(url)
-    seed_city(engine, scale=1.0, random_seed=7)
-    engine.dispose()
-    return url
+    return seeded_city(backend, f"city_{backend.kind}", scale=1.0, random_seed=7)
 
 
 @pytest.fixture
 def city_db(_city_url):
     """The sample city seeded once per back end; tests must only read it."""
-    old = os.environ.get("DATABASE_URL")
-    _use(_city_url)
-    yield db.get_engine()
-    if old is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = old
-    db.reset_engines()
+    with database_at(_city_url) as engine:
+        yield engine
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on loopback (``tests/support/mailbox.py``), running during the test."""
+    from tests.support.mailbox import Mailbox
+
+    box = Mailbox()
+    box.controller.start()
+    yield box
+    box.controller.stop()

@@ -17,6 +17,7 @@ from data_access.db import read_session, write_session
 from data_access.models import Agency, AuditEntry, CalendarYear, RuleSetting, User
 from tests.support import admin_world
 from tests.support.admin_world import PASSWORD
+from tests.support.apptest import page
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,14 +32,6 @@ def world(empty_db, monkeypatch):
 def app() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    return at
-
-
-def page(path: str, actor) -> AppTest:
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
-    at.session_state["actor"] = actor
-    at.run()
-    assert not at.exception, at.exception
     return at
 
 

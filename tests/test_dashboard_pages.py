@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -18,20 +17,9 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from data_access import models
 from data_access.commands.base import Actor
 from data_access.db import read_session
-from data_access.models import (
-    Agency,
-    AssistanceRequest,
-    Decision,
-    DecisionAgency,
-    Dispute,
-    DisputeParty,
-    DisputeStage,
-    Meeting,
-    Referral,
-    ReferralEvent,
-)
 from rules.lights import LIGHT_LABELS, LIGHT_SYMBOLS, Light
 from rules.metrics import (
     AssistFacts,
@@ -43,8 +31,8 @@ from rules.metrics import (
     deduction_score,
     judged_items,
 )
+from tests.support.apptest import run_page
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "ledger", "overdue", "disputes", "metrics", "my_agency")
 ROLES = ("office", "chair", "head", "clerk", "observer")
 RED_COLUMN = f"{LIGHT_SYMBOLS[Light.RED]} {LIGHT_LABELS[Light.RED][0].split('/')[0]}"  # "■ 红灯"
@@ -116,24 +104,24 @@ def raw(city_db) -> Raw:
 
 def _load(city_db) -> Raw:
     with read_session(city_db) as s:
-        agencies = {a.id: a for a in _rows(s, Agency.id, Agency.name, Agency.kind, Agency.active)}
-        referrals = _rows(s, Referral.id, Referral.number, Referral.from_agency_id, Referral.to_agency_id,
-                          Referral.sent_on, Referral.send_due_on, Referral.ack_on, Referral.ack_due_on,
-                          Referral.ack_workdays, Referral.result_on, Referral.status)
-        assists = _rows(s, AssistanceRequest.id, AssistanceRequest.from_agency_id, AssistanceRequest.to_agency_id,
-                        AssistanceRequest.requested_on, AssistanceRequest.due_on, AssistanceRequest.answered_on,
-                        AssistanceRequest.status)
-        disputes = _rows(s, Dispute.id, Dispute.opened_on, Dispute.resolved_on, Dispute.stage_since)
-        stages = _rows(s, DisputeStage.id, DisputeStage.dispute_id, DisputeStage.entered_on, DisputeStage.stage)
+        agencies = {a.id: a for a in _rows(s, models.Agency.id, models.Agency.name, models.Agency.kind, models.Agency.active)}
+        referrals = _rows(s, models.Referral.id, models.Referral.number, models.Referral.from_agency_id, models.Referral.to_agency_id,
+                          models.Referral.sent_on, models.Referral.send_due_on, models.Referral.ack_on, models.Referral.ack_due_on,
+                          models.Referral.ack_workdays, models.Referral.result_on, models.Referral.status)
+        assists = _rows(s, models.AssistanceRequest.id, models.AssistanceRequest.from_agency_id, models.AssistanceRequest.to_agency_id,
+                        models.AssistanceRequest.requested_on, models.AssistanceRequest.due_on, models.AssistanceRequest.answered_on,
+                        models.AssistanceRequest.status)
+        disputes = _rows(s, models.Dispute.id, models.Dispute.opened_on, models.Dispute.resolved_on, models.Dispute.stage_since)
+        stages = _rows(s, models.DisputeStage.id, models.DisputeStage.dispute_id, models.DisputeStage.entered_on, models.DisputeStage.stage)
         parties: dict[int, set] = {}
-        for dispute_id, agency_id in _rows(s, DisputeParty.dispute_id, DisputeParty.agency_id):
+        for dispute_id, agency_id in _rows(s, models.DisputeParty.dispute_id, models.DisputeParty.agency_id):
             parties.setdefault(dispute_id, set()).add(agency_id)
-        decisions = _rows(s, Decision.id, Decision.meeting_id, Decision.lead_agency_id, Decision.due_on,
-                          Decision.done_on, Decision.status)
+        decisions = _rows(s, models.Decision.id, models.Decision.meeting_id, models.Decision.lead_agency_id, models.Decision.due_on,
+                          models.Decision.done_on, models.Decision.status)
         co: dict[int, set] = {}
-        for decision_id, agency_id in _rows(s, DecisionAgency.decision_id, DecisionAgency.agency_id):
+        for decision_id, agency_id in _rows(s, models.DecisionAgency.decision_id, models.DecisionAgency.agency_id):
             co.setdefault(decision_id, set()).add(agency_id)
-        meetings = _rows(s, Meeting.id, Meeting.held_on, Meeting.status)
+        meetings = _rows(s, models.Meeting.id, models.Meeting.held_on, models.Meeting.status)
     return Raw(date.today(), agencies, referrals, assists, disputes, stages, parties, decisions, co, meetings)
 
 
@@ -152,12 +140,7 @@ def _actor(role: str, raw: Raw) -> Actor:
 
 
 def _run(page: str, actor: Actor, state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
-    at.session_state["actor"] = actor
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = run_page(page, actor, state, timeout=120)
     assert not at.error, [e.value for e in at.error]
     return at
 
@@ -353,7 +336,7 @@ def test_ledger_search_filter_and_detail(raw):
     at.selectbox(key="ledger_detail").set_value(target.id).run()
     assert not at.exception
     with read_session() as s:
-        events = s.execute(select(ReferralEvent.id).where(ReferralEvent.referral_id == target.id)).all()
+        events = s.execute(select(models.ReferralEvent.id).where(models.ReferralEvent.referral_id == target.id)).all()
     history = _frame_with(at, "新状态")
     assert len(history) == len(events)
     deadlines = _frame_with(at, "到期日")
@@ -418,7 +401,7 @@ def test_a_committed_write_shows_at_once(empty_db):
     sent = date.today() - timedelta(days=1)
     with write_session(empty_db) as s:
         settings, cal = load_rules(s)
-        r = Referral(number="YS-2026-009999", title="刚发出的移送", from_agency_id=ids.A, to_agency_id=ids.B,
+        r = models.Referral(number="YS-2026-009999", title="刚发出的移送", from_agency_id=ids.A, to_agency_id=ids.B,
                      discovered_on=sent, sent_on=sent, status="sent",
                      **referral_deadline_fields(cal, settings, discovered_on=sent, sent_on=sent))
         s.add(r)

@@ -5,16 +5,14 @@ referrals, history pickers list it marked 已停用, and pickers for new records
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from data_access.commands.base import Actor
 from data_access.db import write_session
 from data_access.models import Agency, Referral
+from tests.support.apptest import run_page
 
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = date.today()
 OFFICE = Actor(username="office-test", role="office")
 
@@ -34,18 +32,8 @@ def world(empty_db):
         return {"town": town.id, "gone": gone.id}
 
 
-def _run(page: str, actor: Actor, state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
-    at.session_state["actor"] = actor
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def test_the_office_opens_the_page_of_a_deactivated_agency(world):
-    at = _run("my_agency", OFFICE, {"_kept_flt_my_agency": world["gone"]})
+    at = run_page("my_agency", OFFICE, {"_kept_flt_my_agency": world["gone"]})
     picker = at.selectbox(key="flt_my_agency")
     assert picker.value == world["gone"]
     assert "原市城管局（测试）（已停用）" in picker.options
@@ -55,9 +43,9 @@ def test_the_office_opens_the_page_of_a_deactivated_agency(world):
 
 
 def test_history_pickers_mark_it_and_new_record_pickers_leave_it_out(world):
-    ledger = _run("ledger", OFFICE)
+    ledger = run_page("ledger", OFFICE)
     assert "原市城管局（测试）（已停用）" in ledger.selectbox(key="flt_ledger_to").options
-    form = _run("new_referral", OFFICE)
+    form = run_page("new_referral", OFFICE)
     receivers = [s for s in form.selectbox if s.label == "接收单位"]
     assert receivers, "the new-referral form has a receiving-agency picker"
     assert "甲镇（测试）" in receivers[0].options

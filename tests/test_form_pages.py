@@ -21,6 +21,7 @@ from data_access.commands import assistance, disputes, operations
 from data_access.commands import referrals as cmd
 from data_access.db import read_session, write_session
 from data_access.models import Agency, AuditEntry, Dispute, JointOperation, Referral
+from tests.support.apptest import open_page
 from tests.support.entry_world import OFFICE, counts, make_world
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
@@ -30,14 +31,6 @@ TODAY = date.today()
 @pytest.fixture
 def world(empty_db):
     return make_world()
-
-
-def open_page(name: str, actor) -> AppTest:
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
-    at.session_state["actor"] = actor
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def submit(at: AppTest, index: int = 0) -> AppTest:

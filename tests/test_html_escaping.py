@@ -19,11 +19,11 @@ import pytest
 from sqlalchemy import String, Text, select, update
 from streamlit.testing.v1 import AppTest
 
-from data_access import db
 from data_access.commands.base import Actor
 from data_access.db import read_session, write_session
 from data_access.models import AgendaItem, Agency, Base, Decision, Meeting, User
 from rules import permissions
+from tests.support.databases import database_at, seeded_city
 from ui.menu import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,43 +75,29 @@ def poison_every_text() -> int:
 
 @pytest.fixture(scope="module")
 def hostile_city(backend):
-    from sample_data.seed import seed_city
-
-    url = backend.new_database(f"hostile_{backend.kind}")
-    engine = db.make_engine(url)
-    seed_city(engine, scale=0.2, random_seed=11)
-    engine.dispose()
-    import os
-
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    db.reset_engines()
-    assert poison_every_text() > 500
-    with write_session() as s:
-        # A decision with a payload on every item of today's meeting, and the meeting in
-        # session, so that the console and the projector show them.
-        closed_meetings = s.scalars(select(Meeting).where(Meeting.status == "closed")
-                                    .order_by(Meeting.held_on.desc())).all()
-        meeting = closed_meetings[0]  # reopened: in session on its first item
-        items = s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
-                                                   AgendaItem.status == "approved")).all()
-        lead = s.scalars(select(Agency.id).where(Agency.active.is_(True))).first()
-        for i, item in enumerate(items):
-            s.add(Decision(meeting_id=meeting.id, item_id=item.id, text=PAYLOADS[i % 3] + "议定事项",
-                           lead_agency_id=lead, due_on=date.today(), status="open"))
-        meeting.status = "in_session"
-        meeting.current_item_id = items[0].id
-        meeting.item_started_at = datetime.now()
-        closed = closed_meetings[1].id
-        users = {u.role: Actor(u.username, u.role, u.agency_id, u.id)
-                 for u in s.scalars(select(User).where(User.active.is_(True))).all()}
-    assert closed is not None and set(users) >= {"office", "chair", "head", "clerk", "observer"}
-    yield {"meeting": meeting.id, "items": [i.id for i in items], "closed": closed, "users": users}
-    db.reset_engines()
-    if old is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = old
+    url = seeded_city(backend, f"hostile_{backend.kind}", scale=0.2, random_seed=11)
+    with database_at(url):
+        assert poison_every_text() > 500
+        with write_session() as s:
+            # A decision with a payload on every item of today's meeting, and the meeting in
+            # session, so that the console and the projector show them.
+            closed_meetings = s.scalars(select(Meeting).where(Meeting.status == "closed")
+                                        .order_by(Meeting.held_on.desc())).all()
+            meeting = closed_meetings[0]  # reopened: in session on its first item
+            items = s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                       AgendaItem.status == "approved")).all()
+            lead = s.scalars(select(Agency.id).where(Agency.active.is_(True))).first()
+            for i, item in enumerate(items):
+                s.add(Decision(meeting_id=meeting.id, item_id=item.id, text=PAYLOADS[i % 3] + "议定事项",
+                               lead_agency_id=lead, due_on=date.today(), status="open"))
+            meeting.status = "in_session"
+            meeting.current_item_id = items[0].id
+            meeting.item_started_at = datetime.now()
+            closed = closed_meetings[1].id
+            users = {u.role: Actor(u.username, u.role, u.agency_id, u.id)
+                     for u in s.scalars(select(User).where(User.active.is_(True))).all()}
+        assert closed is not None and set(users) >= {"office", "chair", "head", "clerk", "observer"}
+        yield {"meeting": meeting.id, "items": [i.id for i in items], "closed": closed, "users": users}
 
 
 def html_bodies(at: AppTest) -> list[tuple[str, str]]:

@@ -24,23 +24,15 @@ from data_access.commands.base import SYSTEM, Actor, PermissionDenied, Validatio
 from data_access.db import read_session
 from data_access.models import Agency, AuditEntry, Notification, NotificationKey
 from data_access.queries.overdue import overdue_acknowledgements
+from tests.support.databases import database_at
 from tests.support.mailbox import Mailbox
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def mailbox():
-    box = Mailbox()
-    box.controller.start()
-    yield box
-    box.controller.stop()
-
-
-@pytest.fixture
 def city_copy(_city_url, backend):
     """A private copy of the seeded sample city (notify writes; ``city_db`` is read-only)."""
-    old = os.environ.get("DATABASE_URL")
     db.reset_engines()
     name = f"notify_{os.getpid()}_{id(object())}"
     if backend.kind == "sqlite":
@@ -51,14 +43,8 @@ def city_copy(_city_url, backend):
     else:
         backend._admin(f"CREATE DATABASE {name} TEMPLATE city_{backend.kind}")
         url = backend.pg.url(name)
-    os.environ["DATABASE_URL"] = url
-    db.reset_engines()
-    yield db.get_engine()
-    db.reset_engines()
-    if old is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = old
+    with database_at(url) as engine:
+        yield engine
 
 
 def _as_of() -> date:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
 
 from data_access.commands import notify as notify_commands
 from data_access.commands.base import SYSTEM
@@ -17,8 +15,8 @@ from data_access.commands.referrals import create_referral
 from data_access.db import read_session
 from data_access.models import AuditEntry, NotifyChannel
 from tests.support import admin_world
+from tests.support.apptest import page
 
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = date.today()
 
 
@@ -27,14 +25,6 @@ def world(empty_db, monkeypatch):
     monkeypatch.delenv("JM_COOKIE_KEY", raising=False)
     monkeypatch.delenv("JM_ADMIN_PASSWORD", raising=False)
     return admin_world.build()
-
-
-def page(path: str, actor) -> AppTest:
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
-    at.session_state["actor"] = actor
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def field(widgets, form: str, name: str):

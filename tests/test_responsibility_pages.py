@@ -4,19 +4,15 @@ reason; everyone searches the list; only the office edits it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
 
 from data_access.commands import responsibilities as commands
 from data_access.db import read_session
 from data_access.models import Referral
+from tests.support.apptest import open_page
 from tests.support.entry_world import OFFICE, make_world
 from tests.test_form_pages import error_under, fill_referral, k, successes
-
-PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 
 @pytest.fixture
@@ -25,14 +21,6 @@ def world(empty_db):
     commands.create_responsibility(OFFICE, "对未取得施工许可证擅自施工的处罚", w.housing, domain="规划建设", code="GH-001")
     commands.create_responsibility(OFFICE, "对占道经营的处罚", w.other_town, domain="城镇管理")
     return w
-
-
-def open_page(name: str, actor) -> AppTest:
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
-    at.session_state["actor"] = actor
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _matter_id(name: str) -> int:

@@ -8,19 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from data_access import models
 from data_access.commands import assistance, disputes, operations
 from data_access.commands import referrals as referral_cmd
 from data_access.commands.base import PermissionDenied, StaleEdit, ValidationFailed
 from data_access.db import read_session
-from data_access.models import (
-    AssistanceRequest,
-    AuditEntry,
-    Dispute,
-    DisputeParty,
-    DisputeStage,
-    JointOperation,
-    JointOperationAgency,
-)
 from tests.support.entry_world import CHAIR, OFFICE, TODAY, counts, make_world, valid_referral
 
 
@@ -37,9 +29,9 @@ def _get(model, record_id):
 def _actions(table: str, record_id: int) -> list[str]:
     with read_session() as s:
         return s.execute(
-            select(AuditEntry.action)
-            .where(AuditEntry.object_type == table, AuditEntry.object_id == str(record_id))
-            .order_by(AuditEntry.id)
+            select(models.AuditEntry.action)
+            .where(models.AuditEntry.object_type == table, models.AuditEntry.object_id == str(record_id))
+            .order_by(models.AuditEntry.id)
         ).scalars().all()
 
 
@@ -54,7 +46,7 @@ def test_assistance_request_extend_and_answer(world):
         to_agency_id=world.housing, requested_on=date(2026, 9, 30), today=TODAY,
     )
     assert saved.number == "XZ-2026-0001" and saved.status == "open"
-    req = _get(AssistanceRequest, saved.id)
+    req = _get(models.AssistanceRequest, saved.id)
     # 3 working days after Wednesday 09-30, across the National Day holiday (10-01..10-07):
     # 10-08, 10-09 and the make-up Saturday 10-10.
     assert req.due_on == date(2026, 10, 10) and req.extended is False
@@ -63,7 +55,7 @@ def test_assistance_request_extend_and_answer(world):
         assistance.extend_assistance(town, saved.id, reason="需要委托检测机构", today=TODAY)
     extended = assistance.extend_assistance(dept, saved.id, reason="需要委托检测机构", expected_version=1,
                                             today=TODAY)
-    req = _get(AssistanceRequest, saved.id)
+    req = _get(models.AssistanceRequest, saved.id)
     assert req.extended and req.extension_reason == "需要委托检测机构"
     assert req.due_on == date(2026, 10, 23)  # 10 more working days after 10-10
     with pytest.raises(ValidationFailed) as refused:
@@ -115,10 +107,10 @@ def test_dispute_raise_advance_interim_resolve(world):
         kind="gap", referral_number="YS-2026-000001", interim_handler_id=world.town, today=TODAY,
     )
     assert saved.number == "ZY-2026-001" and saved.status == "joint_handling"
-    d = _get(Dispute, saved.id)
+    d = _get(models.Dispute, saved.id)
     assert d.referral_id == sent.id and d.interim_handler_id == world.town and d.kind == "gap"
     with read_session() as s:
-        parties = s.execute(select(DisputeParty.agency_id).where(DisputeParty.dispute_id == saved.id)).scalars()
+        parties = s.execute(select(models.DisputeParty.agency_id).where(models.DisputeParty.dispute_id == saved.id)).scalars()
         assert sorted(parties) == sorted([world.town, world.housing])
 
     with pytest.raises(ValidationFailed) as refused:
@@ -141,7 +133,7 @@ def test_dispute_raise_advance_interim_resolve(world):
     assert "只能结案" in refused.value.errors["stage"]
 
     handler = disputes.record_interim_handler(town_head, saved.id, agency_id=world.housing, today=TODAY)
-    assert _get(Dispute, saved.id).interim_handler_id == world.housing
+    assert _get(models.Dispute, saved.id).interim_handler_id == world.housing
     with pytest.raises(PermissionDenied):  # heads do not resolve; the office or chair does
         disputes.resolve_dispute(town_head, saved.id, resolved_on=TODAY, outcome="住建局负责", today=TODAY)
     with pytest.raises(PermissionDenied):  # at the ruling stage only the office records it (DOMAIN.md)
@@ -150,12 +142,12 @@ def test_dispute_raise_advance_interim_resolve(world):
         OFFICE, saved.id, resolved_on=TODAY, outcome="由住建局负责查处", responsible_agency_id=world.housing,
         expected_version=handler.version, today=TODAY,
     )
-    d = _get(Dispute, saved.id)
+    d = _get(models.Dispute, saved.id)
     assert resolved.status == "resolved" and d.resolved_on == TODAY and d.responsible_agency_id == world.housing
     with read_session() as s:
         history = s.execute(
-            select(DisputeStage.stage, DisputeStage.entered_on).where(DisputeStage.dispute_id == saved.id)
-            .order_by(DisputeStage.id)
+            select(models.DisputeStage.stage, models.DisputeStage.entered_on).where(models.DisputeStage.dispute_id == saved.id)
+            .order_by(models.DisputeStage.id)
         ).all()
     assert [h.stage for h in history] == ["joint_handling", *stages, "resolved"]
     assert history[0].entered_on == date(2026, 10, 9)
@@ -191,7 +183,7 @@ def test_dispute_stale_edit(world):
         disputes.advance_dispute(OFFICE, saved.id, on=TODAY, note="协商", expected_version=saved.version,
                                  today=TODAY)
     assert f"head{world.housing}" in refused.value.message
-    assert _get(Dispute, saved.id).stage == "negotiation"
+    assert _get(models.Dispute, saved.id).stage == "negotiation"
 
 
 # --------------------------------------------------------------------------- operations
@@ -212,14 +204,14 @@ def test_special_operation_limits(world):
         participant_ids=[world.housing, world.police, world.town], start_on=date(2026, 10, 23), applied_on=TODAY,
         today=TODAY,
     )
-    op = _get(JointOperation, saved.id)
+    op = _get(models.JointOperation, saved.id)
     assert saved.number == "LH-2026-001" and saved.status == "applied"
     # The office decides within 2 days of the application: Tuesday 10-20 -> Thursday 10-22.
     assert op.decision_due_on == date(2026, 10, 22) and op.decided_on is None
     with read_session() as s:
         members = s.execute(
-            select(JointOperationAgency.agency_id, JointOperationAgency.notified_on)
-            .where(JointOperationAgency.operation_id == saved.id)
+            select(models.JointOperationAgency.agency_id, models.JointOperationAgency.notified_on)
+            .where(models.JointOperationAgency.operation_id == saved.id)
         ).all()
     assert sorted(m.agency_id for m in members) == sorted([world.housing, world.police])  # not the lead
 
@@ -230,7 +222,7 @@ def test_special_operation_limits(world):
     assert approved.status == "approved"
     with read_session() as s:
         notified = s.execute(
-            select(JointOperationAgency.notified_on).where(JointOperationAgency.operation_id == saved.id)
+            select(models.JointOperationAgency.notified_on).where(models.JointOperationAgency.operation_id == saved.id)
         ).scalars().all()
     assert notified == [TODAY, TODAY]
 
@@ -242,7 +234,7 @@ def test_special_operation_limits(world):
     assert "请填写行动成效" in refused.value.errors["outcome"]
     finished = operations.advance_operation(clerk, saved.id, status="finished", on=later,
                                             outcome="拆除违建3处", expected_version=started.version, today=later)
-    assert finished.status == "finished" and _get(JointOperation, saved.id).end_on == later
+    assert finished.status == "finished" and _get(models.JointOperation, saved.id).end_on == later
     assert _actions("joint_operations", saved.id) == [
         "operation.create", "operation.decide", "operation.in_progress", "operation.finished"
     ]
@@ -253,11 +245,11 @@ def test_emergency_and_routine_operations(world):
         OFFICE, title="危化品泄漏应急处置", mechanism="emergency", lead_agency_id=world.police,
         participant_ids=[world.town], start_on=TODAY, today=TODAY,
     )
-    op = _get(JointOperation, emergency.id)
+    op = _get(models.JointOperation, emergency.id)
     assert emergency.status == "approved" and op.decided_on == TODAY and op.decision_due_on is None
     with read_session() as s:
         notified = s.execute(
-            select(JointOperationAgency.notified_on).where(JointOperationAgency.operation_id == emergency.id)
+            select(models.JointOperationAgency.notified_on).where(models.JointOperationAgency.operation_id == emergency.id)
         ).scalars().all()
     assert notified == [TODAY]  # asked to turn out the same day
 

@@ -26,11 +26,14 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import health
-from data_access.commands.base import CommandError, Message, StaleEdit, join_messages
-from data_access.db import database_url, get_engine
+from data_access.commands.base import Actor, CommandError, Message, StaleEdit, join_messages
+from data_access.db import database_url, get_engine, read_session
+from data_access.queries.agencies import agency_options
 from data_access.validation import Saved
 from rules import lifecycle
+from rules.permissions import can
 from ui.i18n import lang, pick, say, t
+from ui.session import actor
 
 _ERRORS = "__errors"
 _GENERAL = "__general"
@@ -86,6 +89,32 @@ def last_refusal(state_key: str) -> None:
     exc = st.session_state.pop(state_key, None)
     if exc is not None:
         show_refusal(exc)
+
+
+def in_read_session(query: Callable[..., Any]) -> Callable[..., Any]:
+    """``query(session, *args)`` as a function of ``*args`` alone, each call in a read session
+    of its own (a record loader for :func:`record_actions`, say)."""
+
+    def run(*args, **kwargs):
+        with read_session() as session:
+            return query(session, *args, **kwargs)
+
+    return run
+
+
+def open_entry_page(title: str, actions: Iterable[str], refusal: str) -> tuple[Actor, list[bool], list]:
+    """The top of a data-entry page: its title for the signed-in user, whether the user's role
+    may take each of ``actions`` (in order) and every agency, deactivated ones too. A role that
+    may take none of them is shown ``refusal`` and the page stops."""
+    user = actor()
+    st.title(t(title))
+    allowed = [can(user.role, action) for action in actions]
+    if not any(allowed):
+        st.info(t(refusal))
+        st.stop()
+    with read_session() as session:
+        agencies = agency_options(session, include_inactive=True)
+    return user, allowed, agencies
 
 
 class EntryForm:

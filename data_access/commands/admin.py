@@ -135,6 +135,15 @@ def _load_agency(session: Session, agency_id: int) -> Agency:
     return agency
 
 
+def _agency_to_change(session: Session, actor: Actor, agency_id: int, expected_version: int | None) -> Agency:
+    """The agency the office is about to change: refused unless the actor administers agencies,
+    the agency exists and ``expected_version`` (if given) is still current."""
+    authorize(actor, "admin.agencies")
+    agency = _load_agency(session, agency_id)
+    check_version(session, agency, expected_version, (f"单位“{agency.name}”", f"Agency “{agency.name}”"))
+    return agency
+
+
 def _active_users(session: Session, agency_id: int) -> int:
     return session.execute(
         select(func.count()).select_from(User).where(User.agency_id == agency_id, User.active.is_(True))
@@ -190,9 +199,7 @@ def edit_agency(
 ) -> AgencySaved:
     """Change an agency's details; refused if someone changed it since the form was shown."""
     with unit_of_work(uow=uow) as session:
-        authorize(actor, "admin.agencies")
-        agency = _load_agency(session, agency_id)
-        check_version(session, agency, expected_version, (f"单位“{agency.name}”", f"Agency “{agency.name}”"))
+        agency = _agency_to_change(session, actor, agency_id, expected_version)
         c = Checks(date.today())
         clean = _clean_agency(
             session,
@@ -221,9 +228,7 @@ def set_agency_active(
     no longer be chosen in forms. Its users keep their accounts; the result says how many
     are still active so the office can decide about them."""
     with unit_of_work(uow=uow) as session:
-        authorize(actor, "admin.agencies")
-        agency = _load_agency(session, agency_id)
-        check_version(session, agency, expected_version, (f"单位“{agency.name}”", f"Agency “{agency.name}”"))
+        agency = _agency_to_change(session, actor, agency_id, expected_version)
         if agency.active != bool(active):
             before = snapshot(agency)
             agency.active = bool(active)
@@ -271,9 +276,7 @@ def delete_agency(actor: Actor, agency_id: int, *, expected_version: int | None 
     """Delete an agency entered by mistake. Refused for any agency with history (a referral,
     a user, a meeting, an audit row …): those are deactivated instead, never deleted."""
     with unit_of_work(uow=uow) as session:
-        authorize(actor, "admin.agencies")
-        agency = _load_agency(session, agency_id)
-        check_version(session, agency, expected_version, (f"单位“{agency.name}”", f"Agency “{agency.name}”"))
+        agency = _agency_to_change(session, actor, agency_id, expected_version)
         history = agency_history(session, agency.id)
         if history:
             raise CommandError(

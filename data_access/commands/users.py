@@ -261,6 +261,15 @@ def _load(session: Session, user_id: int) -> User:
     return user
 
 
+def _user_to_change(session: Session, actor: Actor, user_id: int, expected_version: int | None) -> User:
+    """The user the office is about to change: refused unless the actor administers users,
+    the user exists and ``expected_version`` (if given) is still current."""
+    authorize(actor, "admin.users")
+    user = _load(session, user_id)
+    check_version(session, user, expected_version, (f"用户 {user.username}", f"User {user.username}"))
+    return user
+
+
 def _new_hash(password: str, c: Checks, field: str = "password") -> str | None:
     if password == DEMO_PASSWORD:
         c.add(field, "不能使用演示密码。", "The demo password cannot be used.")
@@ -423,9 +432,7 @@ def reset_password(
 ) -> None:
     """The office sets a new password; this also lifts a lock and signs the user out."""
     with unit_of_work(uow=uow) as session:
-        authorize(actor, "admin.users")
-        user = _load(session, user_id)
-        check_version(session, user, expected_version, (f"用户 {user.username}", f"User {user.username}"))
+        user = _user_to_change(session, actor, user_id, expected_version)
         c = Checks(date.today())
         new_hash = _new_hash(new_password, c)
         c.done()
@@ -444,9 +451,7 @@ def change_role(
 ) -> None:
     """Change a user's role and agency (and name): effective at the user's next click."""
     with unit_of_work(uow=uow) as session:
-        authorize(actor, "admin.users")
-        user = _load(session, user_id)
-        check_version(session, user, expected_version, (f"用户 {user.username}", f"User {user.username}"))
+        user = _user_to_change(session, actor, user_id, expected_version)
         c = Checks(date.today())
         _check_role_and_agency(session, role, agency_id, c)
         if display_name is not None:
@@ -478,9 +483,7 @@ def deactivate_user(
 ) -> None:
     """Deactivate an account (never deleted: the audit trail names it). Signs it out."""
     with unit_of_work(uow=uow) as session:
-        authorize(actor, "admin.users")
-        user = _load(session, user_id)
-        check_version(session, user, expected_version, (f"用户 {user.username}", f"User {user.username}"))
+        user = _user_to_change(session, actor, user_id, expected_version)
         if actor.user_id is not None and user.id == actor.user_id:
             raise CommandError(("不能停用自己的账户。", "You cannot deactivate your own account."), "active")
         if not user.active:
@@ -503,9 +506,7 @@ def reactivate_user(
 ) -> None:
     """Let a deactivated account sign in again (its lock, if any, is lifted)."""
     with unit_of_work(uow=uow) as session:
-        authorize(actor, "admin.users")
-        user = _load(session, user_id)
-        check_version(session, user, expected_version, (f"用户 {user.username}", f"User {user.username}"))
+        user = _user_to_change(session, actor, user_id, expected_version)
         if user.active and user.locked_until is None:
             return
         if user.agency_id is not None:

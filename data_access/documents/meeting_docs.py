@@ -28,6 +28,7 @@ from docx.table import _Cell
 from lxml import etree
 from sqlalchemy.orm import Session
 
+from data_access.documents.page import official_page
 from data_access.inert import inert
 from data_access.queries import meetings as mq
 from data_access.queries.metrics import period_metrics
@@ -115,10 +116,7 @@ def _register_fallbacks(doc) -> None:
 
 def _new_document(title: str):
     doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    official_page(doc)
     normal = doc.styles["Normal"]
     normal.font.name = LATIN_FONT
     normal.font.size = Pt(16)

@@ -24,6 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from data_access.documents.page import official_page
 from data_access.inert import inert
 
 __all__ = ["ReminderLine", "reminder_notice", "BODY_FONT", "TITLE_FONT", "ISSUER"]
@@ -112,10 +113,7 @@ def reminder_notice(
     """
     issued_on = issued_on or as_of
     doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    official_page(doc)
 
     normal = doc.styles["Normal"]
     normal.font.name = LATIN_FONT

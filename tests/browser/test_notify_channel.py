@@ -8,17 +8,8 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support.mailbox import Mailbox
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    box.controller.start()
-    yield box
-    box.controller.stop()
 
 
 def _a_town(database_url: str) -> str:

@@ -15,19 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from data_access import models
 from data_access.db import write_session
-from data_access.models import (
-    Agency,
-    AssistanceRequest,
-    Decision,
-    DecisionAgency,
-    Dispute,
-    DisputeParty,
-    DisputeStage,
-    Meeting,
-    Referral,
-    ReferralEvent,
-)
 from data_access.rulebook import load_rules
 from data_access.stored_deadlines import assistance_deadline_fields, referral_deadline_fields
 
@@ -81,13 +70,13 @@ def build(engine) -> Ids:
     with write_session(engine) as s:
         s_rules, cal = load_rules(s)
         ag = {
-            "A": Agency(name="甲镇（测试）", short_name="甲镇", kind="town", lon=120.05, lat=30.05, outline=SQUARE),
-            "B": Agency(name="乙局（测试）", short_name="乙局", kind="department"),
-            "C": Agency(
+            "A": models.Agency(name="甲镇（测试）", short_name="甲镇", kind="town", lon=120.05, lat=30.05, outline=SQUARE),
+            "B": models.Agency(name="乙局（测试）", short_name="乙局", kind="department"),
+            "C": models.Agency(
                 name="丙街道（测试）", short_name="丙街道", kind="town", lon=120.15, lat=30.05,
                 outline=[[x + 0.1, y] for x, y in SQUARE],
             ),
-            "Z": Agency(name="丁局（测试）", short_name=None, kind="department"),
+            "Z": models.Agency(name="丁局（测试）", short_name=None, kind="department"),
         }
         s.add_all(ag.values())
         s.flush()
@@ -99,7 +88,7 @@ def build(engine) -> Ids:
             fields = referral_deadline_fields(
                 cal, s_rules, discovered_on=discovered, criminal=criminal, sent_on=sent, ack_on=ack
             )
-            r = Referral(
+            r = models.Referral(
                 number=f"YS-2026-{i:06d}",
                 title=title,
                 domain=domain,
@@ -120,14 +109,14 @@ def build(engine) -> Ids:
             s.flush()
             refs[key] = r.id
             if sent:
-                s.add(ReferralEvent(referral_id=r.id, at=datetime.combine(sent, datetime.min.time()),
+                s.add(models.ReferralEvent(referral_id=r.id, at=datetime.combine(sent, datetime.min.time()),
                                     username="clerk", from_status="draft", to_status="sent", note="发出"))
             if ack:
-                s.add(ReferralEvent(referral_id=r.id, at=datetime.combine(ack, datetime.min.time()),
+                s.add(models.ReferralEvent(referral_id=r.id, at=datetime.combine(ack, datetime.min.time()),
                                     username="clerk", from_status="sent", to_status=outcome, note=None))
 
         def assist(number, frm, to, requested, status, answered=None):
-            s.add(AssistanceRequest(
+            s.add(models.AssistanceRequest(
                 number=number, kind="opinion", subject=f"协作{number}", from_agency_id=ag[frm].id,
                 to_agency_id=ag[to].id, requested_on=requested, status=status, answered_on=answered,
                 **assistance_deadline_fields(cal, s_rules, requested_on=requested),
@@ -142,14 +131,14 @@ def build(engine) -> Ids:
 
         def dispute(key, number, parties, opened, stages, resolved=None):
             last_stage, last_since = stages[-1]
-            obj = Dispute(number=number, subject=f"争议{key}", opened_on=opened, stage=last_stage,
+            obj = models.Dispute(number=number, subject=f"争议{key}", opened_on=opened, stage=last_stage,
                           stage_since=last_since, resolved_on=resolved, interim_handler_id=ag[parties[0]].id)
             s.add(obj)
             s.flush()
             for p in parties:
-                s.add(DisputeParty(dispute_id=obj.id, agency_id=ag[p].id, position=f"{p}的意见"))
+                s.add(models.DisputeParty(dispute_id=obj.id, agency_id=ag[p].id, position=f"{p}的意见"))
             for stage, since in stages:
-                s.add(DisputeStage(dispute_id=obj.id, stage=stage, entered_on=since, note=f"进入{stage}"))
+                s.add(models.DisputeStage(dispute_id=obj.id, stage=stage, entered_on=since, note=f"进入{stage}"))
             disputes[key] = obj.id
 
         # negotiation since 09-20: 46 days on AS_OF, stalled (> 30)
@@ -161,18 +150,18 @@ def build(engine) -> Ids:
         dispute("d3", "ZY-2026-003", ["A", "C"], d(8, 1),
                 [("joint_handling", d(8, 1)), ("negotiation", d(8, 15)), ("resolved", d(10, 1))], d(10, 1))
 
-        m1 = Meeting(number="LX-2026-10", title="十月例会", held_on=d(10, 15), status="closed")
-        m2 = Meeting(number="LX-2026-11", title="十一月例会", held_on=d(11, 20), status="planned")
+        m1 = models.Meeting(number="LX-2026-10", title="十月例会", held_on=d(10, 15), status="closed")
+        m2 = models.Meeting(number="LX-2026-11", title="十一月例会", held_on=d(11, 20), status="planned")
         s.add_all([m1, m2])
         s.flush()
 
         def decision(text, lead, due, status, done=None, co=()):
-            obj = Decision(meeting_id=m1.id, text=text, lead_agency_id=ag[lead].id, due_on=due,
+            obj = models.Decision(meeting_id=m1.id, text=text, lead_agency_id=ag[lead].id, due_on=due,
                            status=status, done_on=done)
             s.add(obj)
             s.flush()
             for c in co:
-                s.add(DecisionAgency(decision_id=obj.id, agency_id=ag[c].id))
+                s.add(models.DecisionAgency(decision_id=obj.id, agency_id=ag[c].id))
 
         decision("c1 清理积压移送", "B", d(10, 31), "open")  # overdue 5 days
         decision("c2 联合整治占道", "A", d(11, 15), "open", co=("B",))  # due before the next meeting

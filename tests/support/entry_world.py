@@ -11,20 +11,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from data_access import models
 from data_access.commands.base import Actor
 from data_access.db import read_session, write_session
-from data_access.models import (
-    Agency,
-    AssistanceRequest,
-    AuditEntry,
-    Dispute,
-    DisputeParty,
-    DisputeStage,
-    JointOperation,
-    JointOperationAgency,
-    Referral,
-    ReferralEvent,
-)
 
 TODAY = date(2026, 10, 20)
 OFFICE = Actor(username="admin", role="office")
@@ -33,8 +22,8 @@ OBSERVER = Actor(username="viewer", role="observer")
 
 #: Every table a data-entry command writes.
 WRITTEN_TABLES = (
-    Referral, ReferralEvent, AssistanceRequest, Dispute, DisputeParty, DisputeStage,
-    JointOperation, JointOperationAgency, AuditEntry,
+    models.Referral, models.ReferralEvent, models.AssistanceRequest, models.Dispute, models.DisputeParty, models.DisputeStage,
+    models.JointOperation, models.JointOperationAgency, models.AuditEntry,
 )
 
 
@@ -56,11 +45,11 @@ class World:
 def make_world(engine=None) -> World:
     with write_session(engine) as s:
         rows = [
-            Agency(name="青山镇", short_name="青山", kind="town", active=True),
-            Agency(name="白沙街道", short_name="白沙", kind="town", active=True),
-            Agency(name="市住房和城乡建设局", short_name="住建局", kind="department", active=True),
-            Agency(name="市公安局", short_name="公安局", kind="department", active=True),
-            Agency(name="市旧规划局", short_name="旧规划局", kind="department", active=False),
+            models.Agency(name="青山镇", short_name="青山", kind="town", active=True),
+            models.Agency(name="白沙街道", short_name="白沙", kind="town", active=True),
+            models.Agency(name="市住房和城乡建设局", short_name="住建局", kind="department", active=True),
+            models.Agency(name="市公安局", short_name="公安局", kind="department", active=True),
+            models.Agency(name="市旧规划局", short_name="旧规划局", kind="department", active=False),
         ]
         s.add_all(rows)
         s.flush()
