@@ -84,6 +84,8 @@ _CSS = f"""
 .jm-proj th {{ background: #E8E8E8; font-weight: 700; }}
 .jm-proj td.n, .jm-proj th.n {{ text-align: right; font-weight: 700; font-variant-numeric: tabular-nums; }}
 .jm-proj td.w {{ white-space: normal; }}
+/* A name column takes the room left and ends in "…" rather than push a figure off the slide. */
+.jm-proj td.clip {{ max-width: 0; width: 100%; overflow: hidden; text-overflow: ellipsis; }}
 .jm-proj .h2 {{ font-weight: 800; margin: 0.2em 0 0.1em; color: {INK}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .jm-proj ol, .jm-proj ul {{ margin: 0 0 0 1.3em; padding: 0; }}
 .jm-proj li {{ margin: 0; }}
@@ -354,7 +356,7 @@ def _report_body(state: ProjectorState, cols: int) -> str:
 
     def ranking(title: str, rows, n_ranked: int) -> str:
         top, bottom = ends(list(rows), 3)
-        line = lambda row: (f"<tr><td class='n'>{row[0]}</td><td>{_e(row[1])}</td>"  # noqa: E731
+        line = lambda row: (f"<tr><td class='n'>{row[0]}</td><td class='clip'>{_e(row[1])}</td>"  # noqa: E731
                             f"<td class='n'>{'—' if row[2] is None else f'{row[2]:.1f}'}</td></tr>")
         gap = f"<tr><td></td><td class='muted'>⋯</td><td></td></tr>" if bottom else ""
         body = "".join(line(x) for x in top) + gap + "".join(line(x) for x in bottom)
@@ -364,7 +366,7 @@ def _report_body(state: ProjectorState, cols: int) -> str:
 
     red, more = condense(list(r.red_list), LINES - 2)
     more += r.long_overdue - len(r.red_list)
-    red_rows = "".join(f"<tr><td>{_e(n)}</td><td>{_e(a)}</td><td class='n'>{d}</td></tr>" for n, a, d in red)
+    red_rows = "".join(f"<tr><td>{_e(n)}</td><td class='clip'>{_e(a)}</td><td class='n'>{d}</td></tr>" for n, a, d in red)
     red_panel = (f"<div><div class='h2'>{t('红榜：超期 {d} 天以上未受理', d=r.red_days)}</div>"
                  + (f"<table><tr><th>{t('移送编号')}</th><th>{t('接收单位')}</th><th class='n'>{t('天')}</th></tr>"
                     f"{red_rows}</table>" if red else f'<div class="muted">{t("没有。")}</div>')
