@@ -233,10 +233,4 @@ with st.expander(t("按事项（权责清单）统计")):
             session, sent_from=None if all_dates else period.start, sent_to=None if all_dates else period.end,
             agency_id=me.agency_id if member else None, limit=30,
         )
-    if grouped:
-        ui.table(pd.DataFrame([
-            {t("事项"): g.matter or t("（未选事项）"), t("移送件数"): g.referrals, t("未按清单移送"): g.against_list}
-            for g in grouped
-        ]))
-    else:
-        ui.empty(t("暂无移送案件。"))
+    ui.matter_counts(grouped)

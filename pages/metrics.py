@@ -6,7 +6,9 @@ since the previous period and how the score was made; export to Excel. The table
 import pandas as pd
 import streamlit as st
 
+from data_access.db import read_session
 from data_access.queries.metrics import REPORT_COLUMNS, REPORT_FIELDS, report_rows
+from data_access.queries.responsibilities import referrals_by_matter
 from rules.lifecycle import AGENCY_KIND_LABELS
 from rules.metrics import DEDUCTION, METRIC_LABELS, RATE_FIELDS, SCORE_ITEMS, SCORE_METHODS, metric_help
 from ui import cache, components as ui, filters
@@ -152,3 +154,8 @@ def _export() -> bytes:
 
 ui.download_excel(t("导出Excel"), _export, f"成员单位指标_{period.start.isoformat()}_{period.end.isoformat()}.xlsx",
                   "metrics_export")
+
+# ---------------------------------------------------------------- by matter (权责清单)
+with st.expander(t("按事项（权责清单）统计")):
+    with read_session() as session:
+        ui.matter_counts(referrals_by_matter(session, sent_from=period.start, sent_to=period.end, limit=30))

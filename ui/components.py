@@ -462,3 +462,15 @@ def download_excel(label: str, make: Callable[[], bytes], file_name: str, key: s
     """A download button whose workbook is built only when clicked."""
     st.download_button(label, data=make, file_name=file_name, mime=XLSX_MIME, key=key,
                        icon=":material/download:", on_click="ignore")
+
+
+def matter_counts(grouped) -> None:
+    """Referrals grouped by their matter in the responsibility list (``referrals_by_matter``),
+    with how many went elsewhere than the list says."""
+    if not grouped:
+        empty(t("暂无移送案件。"))
+        return
+    table(pd.DataFrame([
+        {t("事项"): g.matter or t("（未选事项）"), t("移送件数"): g.referrals, t("未按清单移送"): g.against_list}
+        for g in grouped
+    ]))
