@@ -157,8 +157,8 @@ if running and at is not None:
     left, right = st.columns([5, 2])
     left.markdown(f"**{t('投影中')}**：{at + 1}/{len(items)} · {inert(shown.title)}")
     with right:
-        components.html(projector.countdown_html(countdown(meeting.item_started_at, shown.minutes,
-                                                              projector.now())), height=56)
+        components.html(projector.countdown_html(countdown(meeting.item_started_at, shown.minutes, projector.now()),
+                                                 projector.clock_key(meeting)), height=56)
 elif running:
     st.markdown(f"**{t('投影中')}**：{t('会议小结')}")
 

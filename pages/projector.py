@@ -52,7 +52,8 @@ def live() -> None:
             state = (mq.projector_state(session, meeting_id, today=today, now=now, report=report)
                      if meeting_id else None)
             # The clock's frame is redrawn only when the item changes: it keeps its own time.
-            clock = projector.countdown_html(state.clock if state else None) if changed else cached[3]
+            clock = (projector.countdown_html(state.clock, projector.clock_key(state.meeting)) if state else None) \
+                if changed else cached[3]
             cached = (key, now, projector.slide_html(state), clock)
             st.session_state["projector.drawn"] = cached
     _, _, slide, clock = cached

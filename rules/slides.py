@@ -38,6 +38,15 @@ def ends(rows: Sequence[T], each: int) -> tuple[tuple[T, ...], tuple[T, ...]]:
     return tuple(rows[:each]), tuple(rows[-each:])
 
 
+#: Characters of an agency's name the report slide's red list has room for at 1280×720.
+RED_LIST_NAME = 8
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis when anything was cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
 def mmss(seconds: int) -> str:
     """A countdown as ``mm:ss`` (``+mm:ss`` once over time)."""
     m, s = divmod(abs(int(seconds)), 60)

@@ -22,11 +22,11 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from data_access.queries.meetings import DecisionRow, NoteRow, ProjectorState
+from data_access.queries.meetings import DecisionRow, MeetingRow, NoteRow, ProjectorState
 from rules import lifecycle
 from rules.lights import LIGHT_COLORS, LIGHT_SYMBOLS, LIGHT_TEXT_COLORS, Light
 from rules.meetings import Countdown
-from rules.slides import PANEL_LINES, condense, ends, mmss
+from rules.slides import PANEL_LINES, RED_LIST_NAME, condense, ends, mmss, shorten
 from ui.components import html_text
 from ui.i18n import lang, t
 
@@ -84,8 +84,6 @@ _CSS = f"""
 .jm-proj th {{ background: #E8E8E8; font-weight: 700; }}
 .jm-proj td.n, .jm-proj th.n {{ text-align: right; font-weight: 700; font-variant-numeric: tabular-nums; }}
 .jm-proj td.w {{ white-space: normal; }}
-/* A name column takes the room left and ends in "…" rather than push a figure off the slide. */
-.jm-proj td.clip {{ max-width: 0; width: 100%; overflow: hidden; text-overflow: ellipsis; }}
 .jm-proj .h2 {{ font-weight: 800; margin: 0.2em 0 0.1em; color: {INK}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .jm-proj ol, .jm-proj ul {{ margin: 0 0 0 1.3em; padding: 0; }}
 .jm-proj li {{ margin: 0; }}
@@ -141,10 +139,18 @@ def corner_marks(*, demo: bool, leave_to: str) -> str:
     return out
 
 
-def countdown_html(clock: Countdown | None) -> str | None:
+def clock_key(meeting: MeetingRow) -> str:
+    """Names one showing of one item: the clock of a remounted frame carries on from it."""
+    started = meeting.item_started_at.isoformat() if meeting.item_started_at else ""
+    return f"{meeting.id}:{meeting.current_item_id}:{started}"
+
+
+def countdown_html(clock: Countdown | None, key: str = "") -> str | None:
     """The ticking ``mm:ss`` of the item on screen, as a tiny page of its own: it counts down
     in the browser from the seconds left when drawn, and turns red with "已超时" once over.
-    None when no item is on screen."""
+    The end is kept in the browser's session storage under ``key`` (:func:`clock_key`), so a
+    frame Streamlit mounts again with the same HTML goes on from where the clock was instead
+    of starting over. None when no item is on screen."""
     if clock is None:
         return None
     left = clock.remaining_seconds
@@ -159,10 +165,14 @@ html,body{{margin:0;height:100%;overflow:hidden;background:transparent;}}
 #c.over{{background:{OVERRUN};color:#FFFFFF;border-color:{OVERRUN};}}
 </style></head><body><div id="c" data-testid="jm-countdown"><span id="t">{mmss(left)}</span><span id="w"></span></div>
 <script>
-const end = performance.now() + ({left}) * 1000;
+let end = Date.now() + ({left}) * 1000;
+try {{  // the same showing of the same item: keep the end first drawn
+  const k = "jm-clock:" + {key!r}, kept = Number(sessionStorage.getItem(k));
+  if (kept) end = kept; else sessionStorage.setItem(k, String(end));
+}} catch (e) {{}}
 const pad = n => String(n).padStart(2, "0");
 function tick() {{
-  const left = Math.round((end - performance.now()) / 1000), a = Math.abs(left);
+  const left = Math.round((end - Date.now()) / 1000), a = Math.abs(left);
   document.getElementById("t").textContent = (left < 0 ? "+" : "") + pad(Math.floor(a / 60)) + ":" + pad(a % 60);
   document.getElementById("w").textContent = left < 0 ? {words[1]!r} : {words[0]!r};
   document.getElementById("c").className = left < 0 ? "over" : "";
@@ -356,7 +366,7 @@ def _report_body(state: ProjectorState, cols: int) -> str:
 
     def ranking(title: str, rows, n_ranked: int) -> str:
         top, bottom = ends(list(rows), 3)
-        line = lambda row: (f"<tr><td class='n'>{row[0]}</td><td class='clip'>{_e(row[1])}</td>"  # noqa: E731
+        line = lambda row: (f"<tr><td class='n'>{row[0]}</td><td>{_e(row[1])}</td>"  # noqa: E731
                             f"<td class='n'>{'—' if row[2] is None else f'{row[2]:.1f}'}</td></tr>")
         gap = f"<tr><td></td><td class='muted'>⋯</td><td></td></tr>" if bottom else ""
         body = "".join(line(x) for x in top) + gap + "".join(line(x) for x in bottom)
@@ -366,7 +376,9 @@ def _report_body(state: ProjectorState, cols: int) -> str:
 
     red, more = condense(list(r.red_list), LINES - 2)
     more += r.long_overdue - len(r.red_list)
-    red_rows = "".join(f"<tr><td>{_e(n)}</td><td class='clip'>{_e(a)}</td><td class='n'>{d}</td></tr>" for n, a, d in red)
+    # A long agency name is shortened so that the days stay on the slide (1280 px, three panels).
+    red_rows = "".join(f"<tr><td>{_e(n)}</td><td>{_e(shorten(a, RED_LIST_NAME))}</td><td class='n'>{d}</td></tr>"
+                       for n, a, d in red)
     red_panel = (f"<div><div class='h2'>{t('红榜：超期 {d} 天以上未受理', d=r.red_days)}</div>"
                  + (f"<table><tr><th>{t('移送编号')}</th><th>{t('接收单位')}</th><th class='n'>{t('天')}</th></tr>"
                     f"{red_rows}</table>" if red else f'<div class="muted">{t("没有。")}</div>')

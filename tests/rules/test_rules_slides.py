@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules.slides import condense, ends, mmss
+from rules.slides import condense, ends, mmss, shorten
 
 
 @given(st.lists(st.integers(), max_size=40), st.integers(min_value=1, max_value=12))
@@ -25,3 +25,12 @@ def test_ends_show_top_and_bottom():
 
 def test_mmss():
     assert mmss(600) == "10:00" and mmss(59) == "00:59" and mmss(-61) == "+01:01" and mmss(0) == "00:00"
+
+
+@given(st.text(max_size=30), st.integers(min_value=1, max_value=20))
+def test_shorten_keeps_short_text_and_marks_a_cut(text, limit):
+    out = shorten(text, limit)
+    if len(text) <= limit:
+        assert out == text
+    else:
+        assert len(out) == limit and out.endswith("…") and text.startswith(out[:-1])
