@@ -6,7 +6,7 @@ window is the console (the chair, 1440×900); the other is the projector, at 128
 1920×1080. The test starts the meeting, steps through every item with 下一项, and on each
 checks that the projector follows (within ``FOLLOW_WITHIN_MS``, timed in the browser from the
 click to the new title), that nothing lies below the fold (the document and every scrolling
-box fit the viewport, as /work/shared/tools/projector_check.py measures it) and that the
+box fit the viewport, as the shared tools/projector_check.py measures it) and that the
 countdown ticks; then the closing slide. Text sizes: body ≥ 24 px, key figures and the
 countdown ≥ 64 px. Screenshots of every slide go to the test folder (and
 ``JM_SCREENSHOT_DIR``); the follow times are printed.
