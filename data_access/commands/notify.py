@@ -11,10 +11,9 @@ masked form (:func:`data_access.notify.mask_url`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +24,6 @@ from data_access.notify import deliver, mask_url, url_error
 from data_access.queries.reminders import PRODUCT_URL_KEY
 from data_access.validation import Checks, expected_version_ok, load_for_update, run_write
 
-T = TypeVar("T")
 
 URL_LABEL = ("通知地址", "Notification address")
 
@@ -36,10 +34,6 @@ class ChannelSaved:
     agency_id: int
     masked: str
     version: int
-
-
-def _run(uow: Session | None, work: Callable[[Session], T]) -> T:
-    return work(uow) if uow is not None else run_write(work)
 
 
 def _agency(session: Session, agency_id) -> Agency:
@@ -79,7 +73,7 @@ def add_channel(actor: Actor, agency_id: int, url: str, *, uow: Session | None =
         _audit_channel(session, actor, "channel.add", ch, None, mask_url(clean))
         return ChannelSaved(ch.id, ch.agency_id, mask_url(clean), ch.version)
 
-    return _run(uow, work)
+    return run_write(work, uow=uow)
 
 
 def remove_channel(actor: Actor, channel_id: int, *, expected_version: int | None = None,
@@ -97,7 +91,7 @@ def remove_channel(actor: Actor, channel_id: int, *, expected_version: int | Non
         _audit_channel(session, actor, "channel.remove", ch, masked, masked)
         return ChannelSaved(ch.id, ch.agency_id, masked, ch.version)
 
-    return _run(uow, work)
+    return run_write(work, uow=uow)
 
 
 def set_agency_channels(actor: Actor, agency_id: int, urls: Sequence[str], *,
@@ -141,7 +135,7 @@ def set_agency_channels(actor: Actor, agency_id: int, urls: Sequence[str], *,
             saved.append(ChannelSaved(ch.id, ch.agency_id, mask_url(u), ch.version))
         return saved
 
-    return _run(uow, work)
+    return run_write(work, uow=uow)
 
 
 @dataclass(frozen=True)
@@ -167,7 +161,7 @@ def test_channel(actor: Actor, channel_id: int, *, uow: Session | None = None,
               {"agency_id": ch.agency_id, "url": mask_url(ch.url), "ok": ok})
         return TestResult(ok, mask_url(ch.url), error)
 
-    return _run(uow, work)
+    return run_write(work, uow=uow)
 
 
 def set_product_url(actor: Actor, url: str | None, *, uow: Session | None = None,
@@ -197,7 +191,7 @@ def set_product_url(actor: Actor, url: str | None, *, uow: Session | None = None
               {"value": before}, {"value": text})
         return text
 
-    return _run(uow, work)
+    return run_write(work, uow=uow)
 
 
 def mark_notices_seen(actor: Actor, *, on: date | None = None,
@@ -220,4 +214,4 @@ def mark_notices_seen(actor: Actor, *, on: date | None = None,
               {"seen_on": day.isoformat()})
         return day
 
-    return _run(uow, work)
+    return run_write(work, uow=uow)
