@@ -151,19 +151,26 @@ def new_page(browser):
         context.close()
 
 
+# Pages that poll by design (the projector's fragment runs twice a second) never stay
+# stopped for long: on them the app is idle once their content is drawn and a run has ended.
+POLLING = "[data-testid=jm-projector]"
+
+
 def _wait_idle(page, *, settle_ms: int = 800, timeout_ms: int = 45_000) -> None:
-    """Until the script has stopped running and stayed stopped for ``settle_ms``."""
+    """Until the script has stopped running and stayed stopped for ``settle_ms`` (on a page
+    that polls, see ``POLLING``: until it has stopped once)."""
     page.wait_for_selector("[data-testid=stApp]", timeout=timeout_ms)
     deadline = time.time() + timeout_ms / 1000
     quiet_since = None
     while time.time() < deadline:
         state = page.evaluate(
-            "() => { const a = document.querySelector('[data-testid=stApp]');"
-            " return a ? a.getAttribute('data-test-script-state') : null; }"
+            "(polling) => { const a = document.querySelector('[data-testid=stApp]');"
+            " return a ? [a.getAttribute('data-test-script-state'), !!document.querySelector(polling)] : [null, false]; }",
+            POLLING,
         )
-        if state == "notRunning":
+        if state[0] == "notRunning":
             quiet_since = quiet_since or time.time()
-            if (time.time() - quiet_since) * 1000 >= settle_ms:
+            if state[1] or (time.time() - quiet_since) * 1000 >= settle_ms:
                 return
         else:
             quiet_since = None
