@@ -59,11 +59,11 @@ def minutes_bytes(meeting_id: int) -> bytes:
         return md.minutes_docx(session, meeting_id, today=today)
 
 
-def show_item(item_id: int | None) -> None:
+def show_item(item_id: int | None, version: int) -> None:
     """Button callback: runs before the next page run starts, so the projector hears of the
     new item as soon as possible (not after this page has read everything again)."""
     try:
-        mc.select_item(user, meeting_id, item_id, now=projector.now())
+        mc.select_item(user, meeting_id, item_id, expected_version=version, now=projector.now())
     except CommandError as exc:
         st.session_state["room.error"] = exc  # shown by last_refusal on the run that follows
 
@@ -135,18 +135,18 @@ with c_start:
 with c_prev:
     back_to = ids[-1] if on_closing_slide and ids else (ids[at - 1] if at else None)
     st.button(t("上一项"), icon=":material/skip_previous:", width="stretch", key="room.prev",
-              disabled=not running or back_to is None, on_click=show_item, args=(back_to,))
+              disabled=not running or back_to is None, on_click=show_item, args=(back_to, meeting.version))
     reason(None if running else t("会议开始后可用。"))
 with c_next:
     last = at is not None and at + 1 >= len(ids)
     forward = ids[at + 1] if at is not None and not last else None
     st.button(t("下一项"), type="primary", icon=":material/skip_next:", width="stretch", key="room.next",
-              disabled=not running or forward is None, on_click=show_item, args=(forward,))
+              disabled=not running or forward is None, on_click=show_item, args=(forward, meeting.version))
     reason(t("会议开始后可用。") if not running else t("已是最后一项。") if last else
            t("已在会议小结。") if on_closing_slide else None)
 with c_close:
     st.button(t("结束讨论，投影会议小结"), icon=":material/summarize:", width="stretch", key="room.summary",
-              disabled=not running or on_closing_slide, on_click=show_item, args=(None,))
+              disabled=not running or on_closing_slide, on_click=show_item, args=(None, meeting.version))
 with c_open:
     st.link_button(t("打开投影窗口"), f"projector?meeting={meeting.id}", icon=":material/slideshow:",
                    width="stretch")
@@ -194,10 +194,10 @@ if section == "items":
         st.markdown(f"**{t('议程')}**")
         for n, item in enumerate(items, start=1):
             is_current = item.id == meeting.current_item_id
-            label = f"{n}. {item.title} （{item.minutes}{t('分钟')}）"
+            label = f"{n}. {inert(item.title)} （{item.minutes}{t('分钟')}）"
             st.button(label, key=f"room.item.{item.id}", type="primary" if is_current else "secondary",
                       icon=":material/slideshow:" if is_current else None, disabled=not running,
-                      width="stretch", on_click=show_item, args=(item.id,))
+                      width="stretch", on_click=show_item, args=(item.id, meeting.version))
         if not items:
             st.info(t("议程中没有审定的议题。"))
         reason(None if running else t("会议开始后可点选议题投影。"))
@@ -208,7 +208,7 @@ if section == "items":
         if not running:
             reason(t("会议开始后可记录议定事项。"))
         else:
-            st.caption(t("关联议题：{title}", title=current_item.title if current_item else t("（未关联议题）")))
+            st.caption(t("关联议题：{title}", title=inert(current_item.title) if current_item else t("（未关联议题）")))
             names = dict(agencies)
             form = EntryForm("decision")
             form.start()
@@ -234,7 +234,8 @@ if section == "items":
                 form.submit(
                     lambda: dc.record_decision(
                         user, meeting.id, text=text, lead_agency_id=lead, co_agency_ids=co, due_on=due,
-                        item_id=current_item.id if current_item else None, today=today),
+                        item_id=current_item.id if current_item else None,
+                        expected_version=current_item.version if current_item else None, today=today),
                     lambda saved: t("已记录议定事项：{text}（牵头：{lead}，{due}前完成）", text=saved.text[:30],
                                     lead=names.get(saved.lead_agency_id, ""), due=saved.due_on.isoformat()),
                 )

@@ -93,7 +93,7 @@ def test_add_edit_deactivate_reactivate_an_agency_with_audit(world):
         off = admin.deactivate_agency(office(world), saved.id, expected_version=edited.version, uow=s)
     assert not off.active and last_audit().action == "agency.deactivate"
     with write_session() as s:
-        on = admin.reactivate_agency(office(world), saved.id, uow=s)
+        on = admin.reactivate_agency(office(world), saved.id, uow=s, expected_version=None)
     assert on.active and last_audit().action == "agency.reactivate"
 
 
@@ -101,7 +101,7 @@ def test_an_agency_with_history_is_never_deleted(world):
     town_a = world.agencies["town_a"]  # has a head and a clerk
     with pytest.raises(CommandError) as exc:
         with write_session() as s:
-            admin.delete_agency(office(world), town_a, uow=s)
+            admin.delete_agency(office(world), town_a, uow=s, expected_version=None)
     assert "不能删除" in exc.value.message and "deactivated" in exc.value.message
     with read_session() as s:
         assert s.get(Agency, town_a) is not None
@@ -110,22 +110,22 @@ def test_an_agency_with_history_is_never_deleted(world):
     with write_session() as s:
         typo = admin.add_agency(office(world), name="误录单位", kind="department", uow=s)
     with write_session() as s:
-        admin.delete_agency(office(world), typo.id, uow=s)
+        admin.delete_agency(office(world), typo.id, uow=s, expected_version=None)
     with read_session() as s:
         assert s.get(Agency, typo.id) is None
     assert last_audit().action == "agency.delete" and last_audit().before["name"] == "误录单位"
     with pytest.raises(NotFound):
         with write_session() as s:
-            admin.delete_agency(office(world), typo.id, uow=s)
+            admin.delete_agency(office(world), typo.id, uow=s, expected_version=None)
 
 
 def test_deactivated_agency_cannot_be_given_to_a_user(world):
     with write_session() as s:
-        admin.deactivate_agency(office(world), world.agencies["town_b"], uow=s)
+        admin.deactivate_agency(office(world), world.agencies["town_b"], uow=s, expected_version=None)
     with pytest.raises(ValidationFailed) as exc:
         with write_session() as s:
             users.change_role(office(world), world.users["clerk_a"].user_id, role="clerk",
-                              agency_id=world.agencies["town_b"], uow=s)
+                              agency_id=world.agencies["town_b"], uow=s, expected_version=None)
     assert "已停用" in exc.value.errors["agency_id"]
 
 
@@ -134,10 +134,10 @@ def test_change_role_and_the_last_office_account_is_protected(world):
     clerk = world.users["clerk_a"]
     with pytest.raises(ValidationFailed) as exc:
         with write_session() as s:
-            users.change_role(office(world), clerk.user_id, role="head", agency_id=None, uow=s)
+            users.change_role(office(world), clerk.user_id, role="head", agency_id=None, uow=s, expected_version=None)
     assert set(exc.value.errors) == {"agency_id"}
     with write_session() as s:
-        users.change_role(office(world), clerk.user_id, role="head", agency_id=clerk.agency_id, display_name="赵六", uow=s)
+        users.change_role(office(world), clerk.user_id, role="head", agency_id=clerk.agency_id, display_name="赵六", uow=s, expected_version=None)
     entry = last_audit()
     assert entry.action == "user.change_role" and entry.after["role"] == "head"
     assert "password_hash" not in entry.after and "password_hash" not in entry.before
@@ -145,22 +145,22 @@ def test_change_role_and_the_last_office_account_is_protected(world):
     admin_id = office(world).user_id
     with pytest.raises(ValidationFailed) as exc:
         with write_session() as s:
-            users.change_role(world.users["admin"], admin_id, role="chair", agency_id=None, uow=s)
+            users.change_role(world.users["admin"], admin_id, role="chair", agency_id=None, uow=s, expected_version=None)
     assert "最后一个" in exc.value.errors["role"]
     with pytest.raises(CommandError):
         with write_session() as s:
-            users.deactivate_user(world.users["admin"], admin_id, uow=s)  # not oneself
+            users.deactivate_user(world.users["admin"], admin_id, uow=s, expected_version=None)  # not oneself
 
 
 def test_deactivate_and_reactivate_a_user(world):
     head = world.users["head_b"]
     with write_session() as s:
-        users.deactivate_user(office(world), head.user_id, uow=s)
+        users.deactivate_user(office(world), head.user_id, uow=s, expected_version=None)
     with read_session() as s:
         row = s.get(User, head.user_id)
         assert not row.active and row.logged_out_at is not None
     with write_session() as s:
-        users.reactivate_user(office(world), head.user_id, uow=s)
+        users.reactivate_user(office(world), head.user_id, uow=s, expected_version=None)
     with read_session() as s:
         assert s.get(User, head.user_id).active
     assert last_audit().action == "user.reactivate"
@@ -234,7 +234,7 @@ def test_entering_a_years_arrangement_recomputes_the_stored_deadlines(world, led
     with write_session() as s:
         saved = admin.save_calendar_year(
             office(world), 2027, rest_days="2027-01-01~2027-01-04", working_days="2027-01-09",
-            confirmed=True, note="测试安排", uow=s)
+            confirmed=True, note="测试安排", uow=s, expected_version=None)
     assert saved.changed and saved.rest_days == tuple(date(2027, 1, d) for d in (1, 2, 3, 4))
     assert saved.recomputed == admin.Recomputed(referrals=3, assistance=1)
 
@@ -255,19 +255,19 @@ def test_entering_a_years_arrangement_recomputes_the_stored_deadlines(world, led
     audits = count(AuditEntry)
     with write_session() as s:
         again = admin.save_calendar_year(office(world), 2027, rest_days=list(saved.rest_days),
-                                         working_days=[date(2027, 1, 9)], confirmed=True, uow=s)
+                                         working_days=[date(2027, 1, 9)], confirmed=True, uow=s, expected_version=None)
     assert not again.changed and count(AuditEntry) == audits
 
     # Withdrawing it puts every stored date back.
     with write_session() as s:
-        admin.save_calendar_year(office(world), 2027, rest_days="", working_days="", confirmed=False, uow=s)
+        admin.save_calendar_year(office(world), 2027, rest_days="", working_days="", confirmed=False, uow=s, expected_version=None)
     assert stored(ledger["year_end"]) == (date(2027, 1, 6), True)
 
 
 def test_recompute_agrees_with_the_rules_row_by_row(world, ledger):
     with write_session() as s:
         admin.save_calendar_year(office(world), 2027, rest_days=[date(2027, 1, 4)], working_days=[],
-                                 confirmed=True, uow=s)
+                                 confirmed=True, uow=s, expected_version=None)
     with read_session() as s:
         settings, cal = load_rules(s)
         for r in s.scalars(select(Referral)):
@@ -281,17 +281,17 @@ def test_calendar_input_is_checked_in_plain_words(world):
     with pytest.raises(ValidationFailed) as exc:
         with write_session() as s:
             admin.save_calendar_year(office(world), 2027, rest_days="2027-02-30\n2026-12-31\n2027-03-05~2027-03-01",
-                                     working_days="2027-01-09, 2027-01-09", confirmed=True, uow=s)
+                                     working_days="2027-01-09, 2027-01-09", confirmed=True, uow=s, expected_version=None)
     message = exc.value.errors["rest_days"]
     assert "第1项" in message and "第2项" in message and "第3项" in message and "不在 2027 年内" in message
     with pytest.raises(ValidationFailed) as exc:
         with write_session() as s:
             admin.save_calendar_year(office(world), 2027, rest_days="2027-01-09", working_days="2027-01-09",
-                                     confirmed=True, uow=s)
+                                     confirmed=True, uow=s, expected_version=None)
     assert "同时" in exc.value.errors["working_days"]
     with pytest.raises(ValidationFailed):
         with write_session() as s:
-            admin.save_calendar_year(office(world), 1900, rest_days="", working_days="", confirmed=True, uow=s)
+            admin.save_calendar_year(office(world), 1900, rest_days="", working_days="", confirmed=True, uow=s, expected_version=None)
     assert count(CalendarOverride) == 0 and count(CalendarYear) == 0
 
 
@@ -306,7 +306,7 @@ def test_day_list_text_round_trips():
 
 def test_calendar_years_say_where_each_year_comes_from(world):
     with write_session() as s:
-        admin.save_calendar_year(office(world), 2027, rest_days="2027-01-04", working_days="", confirmed=True, uow=s)
+        admin.save_calendar_year(office(world), 2027, rest_days="2027-01-04", working_days="", confirmed=True, uow=s, expected_version=None)
     with read_session() as s:
         years = {y.year: y for y in admin_queries.calendar_years(s, range(2026, 2029))}
         detail = admin_queries.calendar_year_detail(s, 2027)
@@ -322,7 +322,7 @@ def test_rule_settings_are_validated_field_by_field(world):
     with pytest.raises(ValidationFailed) as exc:
         with write_session() as s:
             admin.save_rule_settings(office(world), {"ack_working_days": 0, "dispute_stall_days": "abc",
-                                                        "no_such": 3}, uow=s)
+                                                        "no_such": 3}, uow=s, expected_version=None)
     assert set(exc.value.errors) == {"ack_working_days", "dispute_stall_days", "no_such"}
     assert "受理告知期限" in exc.value.errors["ack_working_days"]
     assert count(RuleSetting) == 0
@@ -330,7 +330,7 @@ def test_rule_settings_are_validated_field_by_field(world):
 
 def test_a_new_time_limit_recomputes_deadlines_and_the_default_removes_the_override(world, ledger):
     with write_session() as s:
-        saved = admin.save_rule_settings(office(world), {"ack_working_days": 7, "dispute_stall_days": 45}, uow=s)
+        saved = admin.save_rule_settings(office(world), {"ack_working_days": 7, "dispute_stall_days": 45}, uow=s, expected_version=None)
     assert saved.changed == {"ack_working_days": (5, 7), "dispute_stall_days": (30, 45)}
     # Every referral counted in working days moves; the suspected crime's 3 calendar days do not.
     assert saved.recomputed == admin.Recomputed(referrals=3, assistance=0)
@@ -345,9 +345,9 @@ def test_a_new_time_limit_recomputes_deadlines_and_the_default_removes_the_overr
 
     # A threshold that changes no due date recomputes nothing.
     with write_session() as s:
-        assert admin.save_rule_settings(office(world), {"dispute_stall_days": 60}, uow=s).recomputed == admin.Recomputed()
+        assert admin.save_rule_settings(office(world), {"dispute_stall_days": 60}, uow=s, expected_version=None).recomputed == admin.Recomputed()
     with write_session() as s:
-        admin.save_rule_settings(office(world), {"ack_working_days": 5, "dispute_stall_days": 30}, uow=s)
+        admin.save_rule_settings(office(world), {"ack_working_days": 5, "dispute_stall_days": 30}, uow=s, expected_version=None)
     assert count(RuleSetting) == 0
     assert stored(ledger["year_end"]) == (date(2027, 1, 6), True)
     with read_session() as s:
@@ -361,7 +361,7 @@ def test_audit_trail_filters_pages_and_exports(world):
     with write_session() as s:
         for i in range(7):
             admin.add_agency(me, name=f"新单位{i}", kind="department", uow=s)
-        users.reset_password(me, world.users["viewer"].user_id, "new-pass-1", uow=s)
+        users.reset_password(me, world.users["viewer"].user_id, "new-pass-1", uow=s, expected_version=None)
     everything = audit_queries.AuditFilter()
     with read_session() as s:
         page = audit_queries.audit_page(s, me, everything, page=1, page_size=3)

@@ -94,7 +94,7 @@ def test_deactivated_user_cannot_sign_in_nor_use_a_live_cookie(world):
     with read_session() as s:
         assert users.signed_in_user(s, username="head_b", since=issued) is not None
     with write_session() as s:
-        users.deactivate_user(world.users["admin"], world.users["head_b"].user_id, uow=s)
+        users.deactivate_user(world.users["admin"], world.users["head_b"].user_id, uow=s, expected_version=None)
     refused = login("head_b", PASSWORD)
     assert refused.reason == "inactive" and "停用" in refused.message
     with read_session() as s:
@@ -116,14 +116,14 @@ def test_logout_refuses_cookies_issued_before_it_but_not_after(world):
 def test_password_reset_signs_out_and_only_the_new_password_works(world):
     issued = datetime.now() - timedelta(seconds=1)
     with write_session() as s:
-        users.reset_password(world.users["admin"], world.users["viewer"].user_id, "brand-new-pass", uow=s)
+        users.reset_password(world.users["admin"], world.users["viewer"].user_id, "brand-new-pass", uow=s, expected_version=None)
     assert login("viewer", PASSWORD).actor is None
     assert login("viewer", "brand-new-pass").actor == world.users["viewer"]
     with read_session() as s:
         assert users.signed_in_user(s, username="viewer", since=issued) is None
     with pytest.raises(ValidationFailed) as exc:
         with write_session() as s:
-            users.reset_password(world.users["admin"], world.users["viewer"].user_id, "123", uow=s)
+            users.reset_password(world.users["admin"], world.users["viewer"].user_id, "123", uow=s, expected_version=None)
     assert "password" in exc.value.errors
 
 

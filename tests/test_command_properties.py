@@ -51,13 +51,13 @@ def _referral_at(world: World, status: str) -> int:
     )
     if status in ("accepted", "reported"):
         saved = referrals.acknowledge_referral(OFFICE, saved.id, outcome="accepted", ack_on=date(2026, 10, 9),
-                                               today=TODAY)
+                                               today=TODAY, expected_version=None)
     if status == "returned":
         saved = referrals.acknowledge_referral(OFFICE, saved.id, outcome="returned", ack_on=date(2026, 10, 9),
-                                               reason="材料不全", today=TODAY)
+                                               reason="材料不全", today=TODAY, expected_version=None)
     if status == "reported":
         saved = referrals.report_result(OFFICE, saved.id, result_on=date(2026, 10, 12), summary="已处理",
-                                        today=TODAY)
+                                        today=TODAY, expected_version=None)
     return saved.id
 
 
@@ -83,7 +83,7 @@ def _operation(world: World) -> int:
 
 def _approved_operation(world: World) -> int:
     op = _operation(world)
-    operations.decide_operation(OFFICE, op, approve=True, decided_on=TODAY, today=TODAY)
+    operations.decide_operation(OFFICE, op, approve=True, decided_on=TODAY, today=TODAY, expected_version=None)
     return op
 
 

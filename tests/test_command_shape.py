@@ -1,8 +1,9 @@
 """Every write command, found by walking ``data_access.commands``, has the one shape and
 refuses a stale version.
 
-- The shape: ``command(actor, …plain values…, *, expected_version=…, uow=None)``. A public
-  function of a command module either has it or is listed in ``NOT_COMMANDS`` with why.
+- The shape: ``command(actor, …plain values…, *, expected_version=…, uow=None)``, the version
+  required (no default). A public function of a command module either has it or is listed in
+  ``NOT_COMMANDS`` with why.
 - Staleness: every command that changes an existing record takes ``expected_version`` and,
   given a version the record no longer has, raises ``StaleEdit`` naming who changed it and
   writes nothing; given the current version it is not refused as stale. A command that only
@@ -128,6 +129,10 @@ def test_every_command_has_the_one_shape(name):
     assert by_name["uow"].kind is inspect.Parameter.KEYWORD_ONLY and by_name["uow"].default is None
     if "expected_version" in by_name:
         assert by_name["expected_version"].kind is inspect.Parameter.KEYWORD_ONLY
+        # Required: a caller that forgets the version it showed fails at once; scripts that
+        # mean "no stale check" say so with expected_version=None.
+        assert by_name["expected_version"].default is inspect.Parameter.empty, \
+            f"{name}: expected_version must be required"
 
 
 def test_every_command_is_accounted_for():
@@ -174,17 +179,17 @@ def _referral_cases():
 
     def sent(o, w):
         ctx = draft(o, w)
-        r.send_referral(o, ctx["id"], sent_on=TODAY - timedelta(days=2), approved_by="张三")
+        r.send_referral(o, ctx["id"], sent_on=TODAY - timedelta(days=2), approved_by="张三", expected_version=None)
         return {"id": ctx["id"], "version": _version(Referral, ctx["id"])}
 
     def accepted(o, w):
         ctx = sent(o, w)
-        r.acknowledge_referral(o, ctx["id"], outcome="accepted", ack_on=TODAY - timedelta(days=1))
+        r.acknowledge_referral(o, ctx["id"], outcome="accepted", ack_on=TODAY - timedelta(days=1), expected_version=None)
         return {"id": ctx["id"], "version": _version(Referral, ctx["id"])}
 
     def reported(o, w):
         ctx = accepted(o, w)
-        r.report_result(o, ctx["id"], result_on=TODAY, summary="已依法处理")
+        r.report_result(o, ctx["id"], result_on=TODAY, summary="已依法处理", expected_version=None)
         return {"id": ctx["id"], "version": _version(Referral, ctx["id"])}
 
     return {
@@ -237,7 +242,7 @@ def _workflow_cases():
             with read_session() as s:
                 if s.get(Dispute, ctx["id"]).stage == "ruling":
                     break
-            d.advance_dispute(o, ctx["id"], on=TODAY, note="推进")
+            d.advance_dispute(o, ctx["id"], on=TODAY, note="推进", expected_version=None)
         return {"id": ctx["id"], "version": _version(Dispute, ctx["id"])}
 
     return {
@@ -280,22 +285,22 @@ def _meeting_cases():
 
     def item_approved(o, w, days=20):
         ctx = with_item(o, w, days)
-        m.review_agenda_item(o, ctx["item"], "approved")
+        m.review_agenda_item(o, ctx["item"], "approved", expected_version=None)
         return {**ctx, "version": _version(Meeting, ctx["id"]), "item_version": _version(AgendaItem, ctx["item"])}
 
     def agenda_approved(o, w, days=20):
         ctx = item_approved(o, w, days)
-        m.approve_agenda(o, ctx["id"])
+        m.approve_agenda(o, ctx["id"], expected_version=None)
         return {**ctx, "version": _version(Meeting, ctx["id"]), "item_version": _version(AgendaItem, ctx["item"])}
 
     def in_session(o, w):
         ctx = agenda_approved(o, w, days=0)  # held today, so a decision can be done today
-        m.start_session(o, ctx["id"])
+        m.start_session(o, ctx["id"], expected_version=None)
         return {**ctx, "version": _version(Meeting, ctx["id"]), "item_version": _version(AgendaItem, ctx["item"])}
 
     def attended(o, w):
         ctx = in_session(o, w)
-        m.record_attendance(o, ctx["id"], {_a(w): "present"})
+        m.record_attendance(o, ctx["id"], {_a(w): "present"}, expected_version=None)
         return {**ctx, "version": _version(Meeting, ctx["id"])}
 
     def item_version(setup):
@@ -304,7 +309,7 @@ def _meeting_cases():
     def decision(o, w):
         ctx = in_session(o, w)
         did = dc.record_decision(o, ctx["id"], text="限期整改", lead_agency_id=_a(w),
-                                 due_on=TODAY + timedelta(days=30)).id
+                                 due_on=TODAY + timedelta(days=30), expected_version=None).id
         return {"id": did, "version": _version(Decision, did)}
 
     return {
@@ -356,16 +361,16 @@ def _admin_cases():
 
     def inactive_agency(o, w):
         ctx = agency(o, w)
-        admin.deactivate_agency(o, ctx["id"])
+        admin.deactivate_agency(o, ctx["id"], expected_version=None)
         return {"id": ctx["id"], "version": _version(Agency, ctx["id"])}
 
     def calendar(o, w):
-        admin.save_calendar_year(o, 2099, rest_days="2099-03-02", working_days="", confirmed=True)
+        admin.save_calendar_year(o, 2099, rest_days="2099-03-02", working_days="", confirmed=True, expected_version=None)
         with read_session() as s:
             return {"version": admin.calendar_version(s, 2099)}
 
     def settings(o, w):
-        admin.save_rule_settings(o, {"dispute_stall_days": 45})
+        admin.save_rule_settings(o, {"dispute_stall_days": 45}, expected_version=None)
         with read_session() as s:
             return {"version": admin.settings_version(s)}
 
@@ -374,7 +379,7 @@ def _admin_cases():
         return {"id": uid, "version": _version(User, uid)}
 
     def inactive_user(o, w):
-        users.deactivate_user(o, w.users["head_b"].user_id)
+        users.deactivate_user(o, w.users["head_b"].user_id, expected_version=None)
         return user(o, w)
 
     def channel(o, w):
@@ -450,7 +455,7 @@ def test_a_stale_agenda_names_who_changed_it(world):
     office, head = world.users["admin"], world.users["head_a"]
     mid = m.schedule_meeting(office, held_on=TODAY + timedelta(days=20), kind="ad_hoc").id
     first = m.submit_agenda_item(office, mid, title="议题一", kind="policy", submitting_agency_id=_a(world))
-    m.review_agenda_item(office, first.id, "approved")
+    m.review_agenda_item(office, first.id, "approved", expected_version=None)
     shown = _version(Meeting, mid)
     m.submit_agenda_item(head, mid, title="议题二", kind="policy")
     with pytest.raises(StaleEdit) as refused:

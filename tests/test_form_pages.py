@@ -277,7 +277,7 @@ def test_stale_edit_is_refused_naming_who_changed_it(world):
 
 def test_returned_referral_is_revised_and_sent_again_from_the_page(world):
     rid = _sent_referral(world)
-    cmd.acknowledge_referral(OFFICE, rid, outcome="returned", ack_on=TODAY, reason="缺询问笔录")
+    cmd.acknowledge_referral(OFFICE, rid, outcome="returned", ack_on=TODAY, reason="缺询问笔录", expected_version=None)
     at = open_page("referral_actions", world.clerk(world.town))
     assert at.radio(key=k(at, f"referral_{rid}", "action")).value == "revise"
     assert at.text_input(key=k(at, f"referral_{rid}", "title")).value == "河道非法采砂"

@@ -211,13 +211,13 @@ def test_meeting_documents_survive_any_stored_text(empty_db):
                             chair_name="@王副市长", observers=[("=李明", HTML[:20])], today=TODAY)
     item = mc.submit_agenda_item(w.head(w.east), m.id, title=HYPERLINK, kind="policy", presenter="-陈主任",
                                  minutes=15, today=TODAY)
-    mc.review_agenda_item(OFFICE, item.id, "approved")
-    mc.approve_agenda(CHAIR, m.id)
-    mc.start_session(CHAIR, m.id, now=datetime(2026, 4, 20, 14, 30))
+    mc.review_agenda_item(OFFICE, item.id, "approved", expected_version=None)
+    mc.approve_agenda(CHAIR, m.id, expected_version=None)
+    mc.start_session(CHAIR, m.id, now=datetime(2026, 4, 20, 14, 30), expected_version=None)
     dc.record_decision(CHAIR, m.id, text="=1+1 由城东街道牵头", lead_agency_id=w.east, co_agency_ids=[],
-                       due_on=date(2026, 5, 15), item_id=item.id, today=MEETING_ON)
-    mc.record_attendance(OFFICE, m.id, {w.east: "present", w.housing: ("deputised", "=张科长")})
-    mc.close_meeting(CHAIR, m.id)
+                       due_on=date(2026, 5, 15), item_id=item.id, today=MEETING_ON, expected_version=None)
+    mc.record_attendance(OFFICE, m.id, {w.east: "present", w.housing: ("deputised", "=张科长")}, expected_version=None)
+    mc.close_meeting(CHAIR, m.id, expected_version=None)
     with write_session() as s:  # what older records may hold
         s.execute(update(Meeting).where(Meeting.id == m.id).values(title="联席会议\x0b\x01"))
         s.execute(update(AgendaItem).where(AgendaItem.id == item.id).values(title=HYPERLINK + "\x0b"))

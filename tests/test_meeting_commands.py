@@ -136,10 +136,10 @@ def test_update_meeting_refuses_a_stale_form_and_renumbers_on_a_new_month(world)
 def test_cancel_needs_a_reason_and_is_final(world):
     saved = _meeting()
     with pytest.raises(ValidationFailed):
-        mc.cancel_meeting(OFFICE, saved.id, reason=" ")
-    assert mc.cancel_meeting(OFFICE, saved.id, reason="与全市大会冲突").status == "cancelled"
+        mc.cancel_meeting(OFFICE, saved.id, reason=" ", expected_version=None)
+    assert mc.cancel_meeting(OFFICE, saved.id, reason="与全市大会冲突", expected_version=None).status == "cancelled"
     with pytest.raises(CommandError):
-        mc.open_agenda_collection(OFFICE, saved.id)
+        mc.open_agenda_collection(OFFICE, saved.id, expected_version=None)
 
 
 # --------------------------------------------------------------------------- agenda
@@ -188,33 +188,33 @@ def test_review_order_and_minutes(world):
     a = _submit(world.head(world.east), m.id, title="议题甲")
     b = _submit(world.head(world.hill), m.id, title="议题乙")
     c = _submit(world.head(world.market), m.id, title="议题丙")
-    assert mc.review_agenda_item(CHAIR, a.id, "approved").position == 1
-    assert mc.review_agenda_item(CHAIR, b.id, "approved", minutes=20).minutes == 20
-    mc.review_agenda_item(CHAIR, c.id, "deferred")
-    mc.order_agenda(OFFICE, m.id, [b.id, a.id])
+    assert mc.review_agenda_item(CHAIR, a.id, "approved", expected_version=None).position == 1
+    assert mc.review_agenda_item(CHAIR, b.id, "approved", minutes=20, expected_version=None).minutes == 20
+    mc.review_agenda_item(CHAIR, c.id, "deferred", expected_version=None)
+    mc.order_agenda(OFFICE, m.id, [b.id, a.id], expected_version=None)
     with read_session() as s:
         rows = mq.agenda(s, m.id)
     assert [(r.title, r.status, r.position) for r in rows] == [
         ("议题乙", "approved", 1), ("议题甲", "approved", 2), ("议题丙", "deferred", 0)]
     with pytest.raises(ValidationFailed):
-        mc.order_agenda(OFFICE, m.id, [b.id])
+        mc.order_agenda(OFFICE, m.id, [b.id], expected_version=None)
     item = mc.allot_minutes(OFFICE, a.id, 15, expected_version=rows[1].version)
     assert item.minutes == 15
     with pytest.raises(StaleEdit):
         mc.allot_minutes(OFFICE, a.id, 25, expected_version=rows[1].version)
     with pytest.raises(ValidationFailed):
-        mc.allot_minutes(OFFICE, a.id, 500)
+        mc.allot_minutes(OFFICE, a.id, 500, expected_version=None)
     with pytest.raises(PermissionDenied):
-        mc.review_agenda_item(world.head(world.east), a.id, "declined")
+        mc.review_agenda_item(world.head(world.east), a.id, "declined", expected_version=None)
 
 
 def test_a_late_item_waits_for_the_office(world):
     m = _meeting()
     late = _submit(world.head(world.east), m.id, today=date(2026, 4, 15))
     with pytest.raises(CommandError) as exc:
-        mc.review_agenda_item(CHAIR, late.id, "approved")
+        mc.review_agenda_item(CHAIR, late.id, "approved", expected_version=None)
     assert "办公室" in exc.value.message
-    assert mc.review_agenda_item(OFFICE, late.id, "approved").status == "approved"
+    assert mc.review_agenda_item(OFFICE, late.id, "approved", expected_version=None).status == "approved"
 
 
 def test_approving_the_agenda_locks_it_until_the_office_unlocks(world):
@@ -222,21 +222,21 @@ def test_approving_the_agenda_locks_it_until_the_office_unlocks(world):
     a = _submit(world.head(world.east), m.id)
     b = _submit(world.head(world.hill), m.id)
     with pytest.raises(ValidationFailed) as exc:
-        mc.approve_agenda(CHAIR, m.id)
+        mc.approve_agenda(CHAIR, m.id, expected_version=None)
     assert "2 个议题未审定" in exc.value.errors["items"]
-    mc.review_agenda_item(CHAIR, a.id, "approved")
-    mc.review_agenda_item(CHAIR, b.id, "declined")
-    assert mc.approve_agenda(CHAIR, m.id).status == "approved"
+    mc.review_agenda_item(CHAIR, a.id, "approved", expected_version=None)
+    mc.review_agenda_item(CHAIR, b.id, "declined", expected_version=None)
+    assert mc.approve_agenda(CHAIR, m.id, expected_version=None).status == "approved"
     with pytest.raises(CommandError) as exc:
         _submit(world.head(world.east), m.id)
     assert "锁定" in exc.value.message
     with pytest.raises(CommandError):
-        mc.allot_minutes(OFFICE, a.id, 30)
+        mc.allot_minutes(OFFICE, a.id, 30, expected_version=None)
     with pytest.raises(CommandError):
-        mc.unlock_agenda(CHAIR, m.id, reason="补充议题")
+        mc.unlock_agenda(CHAIR, m.id, reason="补充议题", expected_version=None)
     with pytest.raises(ValidationFailed):
-        mc.unlock_agenda(OFFICE, m.id, reason="")
-    assert mc.unlock_agenda(OFFICE, m.id, reason="组长要求补充议题").status == "collecting"
+        mc.unlock_agenda(OFFICE, m.id, reason="", expected_version=None)
+    assert mc.unlock_agenda(OFFICE, m.id, reason="组长要求补充议题", expected_version=None).status == "collecting"
     with read_session() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "agenda.unlock")).one()
     assert entry.after["reason"] == "组长要求补充议题" and entry.after["status"] == "collecting"
@@ -246,7 +246,7 @@ def test_approving_the_agenda_locks_it_until_the_office_unlocks(world):
 def test_agenda_with_nothing_approved_cannot_be_approved(world):
     m = _meeting()
     with pytest.raises(ValidationFailed) as exc:
-        mc.approve_agenda(OFFICE, m.id)
+        mc.approve_agenda(OFFICE, m.id, expected_version=None)
     assert "没有审定" in exc.value.errors["items"]
 
 
@@ -292,7 +292,7 @@ def test_lower_thresholds_bring_in_more(world):
 def test_adding_a_suggestion_stores_its_evidence_and_links_once(world):
     m = _meeting()
     key = f"referrals:{world.housing}"
-    saved = mc.add_suggested_item(OFFICE, m.id, key, today=TODAY)
+    saved = mc.add_suggested_item(OFFICE, m.id, key, today=TODAY, expected_version=None)
     with read_session() as s:
         item = s.get(AgendaItem, saved.id)
         links = set(s.scalars(select(AgendaItemLink.referral_id).where(AgendaItemLink.item_id == saved.id)))
@@ -302,7 +302,7 @@ def test_adding_a_suggestion_stores_its_evidence_and_links_once(world):
     assert links == set(world.overdue_refs)
     assert key not in remaining
     with pytest.raises(CommandError):
-        mc.add_suggested_item(OFFICE, m.id, key, today=TODAY)
+        mc.add_suggested_item(OFFICE, m.id, key, today=TODAY, expected_version=None)
 
 
 def test_a_member_item_on_a_dispute_replaces_its_suggestion(world):
@@ -324,33 +324,33 @@ def _approved_meeting(world, n_items=2):
     ids = []
     for k in range(n_items):
         item = _submit(world.head(world.east), m.id, title=f"议题{k + 1}")
-        mc.review_agenda_item(OFFICE, item.id, "approved")
+        mc.review_agenda_item(OFFICE, item.id, "approved", expected_version=None)
         ids.append(item.id)
-    mc.approve_agenda(OFFICE, m.id)
+    mc.approve_agenda(OFFICE, m.id, expected_version=None)
     return m, ids
 
 
 def test_session_moves_the_projector_between_items(world):
     m, (first, second) = _approved_meeting(world)
     t0 = datetime(2026, 4, 20, 14, 30)
-    started = mc.start_session(CHAIR, m.id, now=t0)
+    started = mc.start_session(CHAIR, m.id, now=t0, expected_version=None)
     assert started.status == "in_session"
     with read_session() as s:
         state = mq.projector_state(s, m.id, today=MEETING_ON, now=t0 + timedelta(minutes=3))
     assert state.phase == "item" and state.item.id == first and state.position == 1
     assert state.clock.label == "07:00" and not state.clock.overrun
-    mc.select_item(OFFICE, m.id, second, now=t0 + timedelta(minutes=12))
-    mc.select_item(OFFICE, m.id, second, now=t0 + timedelta(minutes=20))  # same item: clock keeps running
+    mc.select_item(OFFICE, m.id, second, now=t0 + timedelta(minutes=12), expected_version=None)
+    mc.select_item(OFFICE, m.id, second, now=t0 + timedelta(minutes=20), expected_version=None)  # same item: clock keeps running
     with read_session() as s:
         state = mq.projector_state(s, m.id, today=MEETING_ON, now=t0 + timedelta(minutes=23))
     assert state.item.id == second and state.clock.overrun and state.clock.label == "+01:00"
     other = _meeting(kind="ad_hoc", held_on=MEETING_ON + timedelta(days=1))
     stray = _submit(world.head(world.east), other.id)
     with pytest.raises(CommandError):
-        mc.select_item(OFFICE, m.id, stray.id)
+        mc.select_item(OFFICE, m.id, stray.id, expected_version=None)
     with pytest.raises(PermissionDenied):
-        mc.select_item(world.head(world.east), m.id, first)
-    mc.stop_session(OFFICE, m.id)
+        mc.select_item(world.head(world.east), m.id, first, expected_version=None)
+    mc.stop_session(OFFICE, m.id, expected_version=None)
     with read_session() as s:
         assert mq.projector_state(s, m.id, today=MEETING_ON, now=t0).phase == "closing"
 
@@ -368,19 +368,19 @@ def test_a_meeting_held_early_asks_first_and_is_dated_by_the_day_it_was_held(wor
     m, (first, _) = _approved_meeting(world)
     early = datetime(2026, 4, 4, 9, 0)  # 16 days before its date
     with pytest.raises(CommandError) as refused:
-        mc.start_session(CHAIR, m.id, now=early)
+        mc.start_session(CHAIR, m.id, now=early, expected_version=None)
     assert "原定于 2026-04-20" in str(refused.value)
     with read_session() as s:
         assert s.get(Meeting, m.id).status == "approved"  # nothing written
-    started = mc.start_session(CHAIR, m.id, now=early, confirm_date=True)
+    started = mc.start_session(CHAIR, m.id, now=early, confirm_date=True, expected_version=None)
     assert started.held_on == date(2026, 4, 4)
     with read_session() as s:
         row = mq.get_meeting(s, m.id)
     assert (row.held_on, row.scheduled_on, row.held_off_schedule) == (date(2026, 4, 4), MEETING_ON, True)
     saved = dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=world.east, due_on=date(2026, 4, 15),
-                               item_id=first, today=early.date())
-    mc.record_attendance(CHAIR, m.id, {world.east: "present"})
-    mc.close_meeting(CHAIR, m.id)
+                               item_id=first, today=early.date(), expected_version=None)
+    mc.record_attendance(CHAIR, m.id, {world.east: "present"}, expected_version=None)
+    mc.close_meeting(CHAIR, m.id, expected_version=None)
     with read_session() as s:
         decision = next(d for d in mq.meeting_decisions(s, m.id, today=early.date()) if d.id == saved.id)
         assert decision.meeting_held_on == date(2026, 4, 4)
@@ -394,19 +394,19 @@ def test_a_meeting_held_early_asks_first_and_is_dated_by_the_day_it_was_held(wor
 
 def test_attendance_and_closing(world):
     m, _ = _approved_meeting(world)
-    mc.start_session(CHAIR, m.id, now=ON_THE_DAY)
+    mc.start_session(CHAIR, m.id, now=ON_THE_DAY, expected_version=None)
     with pytest.raises(ValidationFailed):
-        mc.close_meeting(OFFICE, m.id)
+        mc.close_meeting(OFFICE, m.id, expected_version=None)
     with pytest.raises(ValidationFailed) as exc:
-        mc.record_attendance(OFFICE, m.id, {world.housing: "deputised"})
+        mc.record_attendance(OFFICE, m.id, {world.housing: "deputised"}, expected_version=None)
     assert "代为出席" in exc.value.errors[f"agency_{world.housing}"]
     with read_session() as s:
         _, observers = mq.meeting_people(s, m.id)
     saved = mc.record_attendance(OFFICE, m.id, {
         world.justice: "present", world.housing: ("deputised", "张科长"), world.market: "absent",
-        world.east: "present", world.hill: "present"})
+        world.east: "present", world.hill: "present"}, expected_version=None)
     assert (saved.recorded, saved.changed) == (5, 5)
-    again = mc.record_attendance(OFFICE, m.id, {world.market: "present", world.east: "present"})  # late arrival
+    again = mc.record_attendance(OFFICE, m.id, {world.market: "present", world.east: "present"}, expected_version=None)  # late arrival
     assert (again.recorded, again.changed) == (5, 1)
     with read_session() as s:
         people, _ = mq.meeting_people(s, m.id)
@@ -414,7 +414,7 @@ def test_attendance_and_closing(world):
         assert s.scalar(select(func.count()).select_from(Attendance)) == 5
     assert statuses[world.market] == ("present", None) and statuses[world.housing] == ("deputised", "张科长")
     assert observers == []
-    closed = mc.close_meeting(CHAIR, m.id)
+    closed = mc.close_meeting(CHAIR, m.id, expected_version=None)
     assert closed.status == "closed"
     with read_session() as s:
         assert s.get(Meeting, m.id).current_item_id is None
@@ -426,7 +426,7 @@ def test_decisions_are_recorded_in_session_and_validated(world):
               co_agency_ids=[world.east], due_on=MEETING_ON + timedelta(days=10), item_id=first, today=MEETING_ON)
     with pytest.raises(CommandError):
         dc.record_decision(OFFICE, m.id, **kw)  # not in session yet
-    mc.start_session(CHAIR, m.id, now=ON_THE_DAY)
+    mc.start_session(CHAIR, m.id, now=ON_THE_DAY, expected_version=None)
     with pytest.raises(ValidationFailed) as exc:
         dc.record_decision(OFFICE, m.id, **(kw | {"text": " ", "co_agency_ids": [world.housing],
                                                "due_on": MEETING_ON - timedelta(days=1)}))
@@ -443,18 +443,18 @@ def test_decisions_are_recorded_in_session_and_validated(world):
 
 def test_follow_up_progress_and_completion_rights(world):
     m, (first, _) = _approved_meeting(world)
-    mc.start_session(CHAIR, m.id, now=ON_THE_DAY)
+    mc.start_session(CHAIR, m.id, now=ON_THE_DAY, expected_version=None)
     d = dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=world.housing, co_agency_ids=[world.east],
-                           due_on=date(2026, 4, 30), item_id=first, today=MEETING_ON)
+                           due_on=date(2026, 4, 30), item_id=first, today=MEETING_ON, expected_version=None)
     note = dc.post_progress(world.clerk(world.east), d.id, note="已完成现场勘查", today=date(2026, 4, 22))
     assert note.on == date(2026, 4, 22)
     with pytest.raises(PermissionDenied):
         dc.post_progress(world.head(world.market), d.id, note="不相关单位", today=date(2026, 4, 22))
     with pytest.raises(PermissionDenied):
-        dc.complete_decision(world.head(world.east), d.id, evidence="配合单位不能办结", today=date(2026, 4, 25))
+        dc.complete_decision(world.head(world.east), d.id, evidence="配合单位不能办结", today=date(2026, 4, 25), expected_version=None)
     with pytest.raises(ValidationFailed) as exc:
         dc.complete_decision(world.head(world.housing), d.id, evidence="", done_on=date(2026, 5, 2),
-                             today=date(2026, 4, 25))
+                             today=date(2026, 4, 25), expected_version=None)
     assert set(exc.value.errors) == {"evidence", "done_on"}
     with read_session() as s:
         rows = mq.open_decisions(s, today=date(2026, 4, 25), agency_id=world.east)
@@ -470,11 +470,11 @@ def test_follow_up_progress_and_completion_rights(world):
 
 def test_overdue_decisions_are_carried_to_the_next_meeting(world):
     m, (first, _) = _approved_meeting(world)
-    mc.start_session(CHAIR, m.id, now=ON_THE_DAY)
+    mc.start_session(CHAIR, m.id, now=ON_THE_DAY, expected_version=None)
     d = dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=world.housing, co_agency_ids=[],
-                           due_on=date(2026, 4, 30), item_id=first, today=MEETING_ON)
-    mc.record_attendance(OFFICE, m.id, {world.housing: "present"})
-    mc.close_meeting(CHAIR, m.id)
+                           due_on=date(2026, 4, 30), item_id=first, today=MEETING_ON, expected_version=None)
+    mc.record_attendance(OFFICE, m.id, {world.housing: "present"}, expected_version=None)
+    mc.close_meeting(CHAIR, m.id, expected_version=None)
     nxt = mc.schedule_meeting(OFFICE, held_on=date(2026, 5, 20), today=date(2026, 4, 21))
     with read_session() as s:
         before_due = {x.key for x in mq.suggested_items(s, nxt.id, today=date(2026, 4, 30))}
@@ -485,7 +485,7 @@ def test_overdue_decisions_are_carried_to_the_next_meeting(world):
     assert follow.kind == "decision_followup" and follow.evidence["days_late"] == 6
     assert follow.evidence["meeting"] == "LX-2026-04"
     assert red.light == "red" and red.days_late == 6
-    item = mc.add_suggested_item(OFFICE, nxt.id, f"decision:{d.id}", today=date(2026, 5, 6))
+    item = mc.add_suggested_item(OFFICE, nxt.id, f"decision:{d.id}", today=date(2026, 5, 6), expected_version=None)
     with read_session() as s:
         links = s.scalars(select(AgendaItemLink.decision_id).where(AgendaItemLink.item_id == item.id)).all()
         # The meeting that took the decision does not follow itself up.

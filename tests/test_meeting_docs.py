@@ -47,10 +47,10 @@ def held_meeting(empty_db):
                             chair_name="王副市长", observers=[("李明", "人大代表")], today=TODAY)
     first = mc.submit_agenda_item(w.head(w.east), m.id, title="关于占道经营职责划分的议题", kind="dispute",
                                   dispute_ids=[w.stalled_dispute], presenter="陈主任", minutes=15, today=TODAY)
-    second = mc.add_suggested_item(OFFICE, m.id, f"referrals:{w.housing}", today=TODAY)
+    second = mc.add_suggested_item(OFFICE, m.id, f"referrals:{w.housing}", today=TODAY, expected_version=None)
     waiting = mc.submit_agenda_item(w.head(w.hill), m.id, title="关于夜间施工扰民的议题", kind="policy", today=TODAY)
-    mc.review_agenda_item(OFFICE, first.id, "approved")
-    mc.review_agenda_item(OFFICE, second.id, "approved")
+    mc.review_agenda_item(OFFICE, first.id, "approved", expected_version=None)
+    mc.review_agenda_item(OFFICE, second.id, "approved", expected_version=None)
     return w, m, first, second, waiting
 
 
@@ -60,8 +60,8 @@ def test_agenda_is_a_draft_until_approved_then_lists_the_running_order(held_meet
         doc, text = _text(md.agenda_docx(s, m.id))
     assert "2026年4月联席会议议程" in text and "征求意见稿" in text
     assert "关于夜间施工扰民的议题（待审定）" in text
-    mc.review_agenda_item(OFFICE, waiting.id, "declined")
-    mc.approve_agenda(CHAIR, m.id)
+    mc.review_agenda_item(OFFICE, waiting.id, "declined", expected_version=None)
+    mc.approve_agenda(CHAIR, m.id, expected_version=None)
     with read_session() as s:
         doc, text = _text(md.agenda_docx(s, m.id))
     assert "征求意见稿" not in text and "夜间施工" not in text
@@ -78,20 +78,20 @@ def test_agenda_is_a_draft_until_approved_then_lists_the_running_order(held_meet
 
 def test_minutes_record_each_item_with_its_decisions_and_the_attendance(held_meeting):
     w, m, first, second, waiting = held_meeting
-    mc.review_agenda_item(OFFICE, waiting.id, "deferred")
-    mc.approve_agenda(CHAIR, m.id)
-    mc.start_session(CHAIR, m.id, now=datetime(2026, 4, 20, 14, 30))
+    mc.review_agenda_item(OFFICE, waiting.id, "deferred", expected_version=None)
+    mc.approve_agenda(CHAIR, m.id, expected_version=None)
+    mc.start_session(CHAIR, m.id, now=datetime(2026, 4, 20, 14, 30), expected_version=None)
     dc.record_decision(CHAIR, m.id, text="占道经营由城东街道牵头整治，住建局配合", lead_agency_id=w.east,
-                       co_agency_ids=[w.housing], due_on=date(2026, 5, 15), item_id=first.id, today=MEETING_ON)
-    mc.select_item(OFFICE, m.id, second.id)
+                       co_agency_ids=[w.housing], due_on=date(2026, 5, 15), item_id=first.id, today=MEETING_ON, expected_version=None)
+    mc.select_item(OFFICE, m.id, second.id, expected_version=None)
     dc.record_decision(CHAIR, m.id, text="住建局5个工作日内逐件书面告知受理情况", lead_agency_id=w.housing,
-                       co_agency_ids=[], due_on=date(2026, 4, 27), item_id=second.id, today=MEETING_ON)
+                       co_agency_ids=[], due_on=date(2026, 4, 27), item_id=second.id, today=MEETING_ON, expected_version=None)
     with read_session() as s:
         _, observers = mq.meeting_people(s, m.id)
     mc.record_attendance(OFFICE, m.id, {
         w.justice: "present", w.housing: ("deputised", "张科长"), w.market: "absent", w.east: "present",
-        w.hill: "present"}, observers={observers[0].id: True})
-    mc.close_meeting(CHAIR, m.id)
+        w.hill: "present"}, observers={observers[0].id: True}, expected_version=None)
+    mc.close_meeting(CHAIR, m.id, expected_version=None)
     with read_session() as s:
         doc, text = _text(md.minutes_docx(s, m.id, issued_on=date(2026, 4, 21), today=date(2026, 4, 21)))
     lines = text.splitlines()

@@ -190,7 +190,7 @@ def test_a_meeting_from_scheduling_to_follow_up(empty_db, monkeypatch):
     with read_session() as s:
         assert not s.scalars(select(Attendance)).all()
     click(room, "保存出席情况")
-    mc.record_attendance(CHAIR, april.id, {w.housing: ("deputised", "张科长"), w.market: "absent"})
+    mc.record_attendance(CHAIR, april.id, {w.housing: ("deputised", "张科长"), w.market: "absent"}, expected_version=None)
     with read_session() as s:
         attendance = {a.agency_id: (a.status, a.delegate) for a in s.scalars(select(Attendance))}
     assert attendance[w.housing] == ("deputised", "张科长") and attendance[w.market] == ("absent", None)
@@ -270,11 +270,11 @@ def test_pages_in_english_and_what_an_observer_may_do(empty_db, monkeypatch):
     m = mc.schedule_meeting(OFFICE, held_on=MEETING_ON, today=TODAY)
     item = mc.submit_agenda_item(w.head(w.east), m.id, title="关于占道经营的议题", kind="dispute",
                                  dispute_ids=[w.stalled_dispute], today=TODAY)
-    mc.review_agenda_item(OFFICE, item.id, "approved")
-    mc.approve_agenda(OFFICE, m.id)
-    mc.start_session(CHAIR, m.id, now=datetime.combine(MEETING_ON, datetime.min.time()).replace(hour=14))
+    mc.review_agenda_item(OFFICE, item.id, "approved", expected_version=None)
+    mc.approve_agenda(OFFICE, m.id, expected_version=None)
+    mc.start_session(CHAIR, m.id, now=datetime.combine(MEETING_ON, datetime.min.time()).replace(hour=14), expected_version=None)
     dc.record_decision(CHAIR, m.id, text="限期整改", lead_agency_id=w.east, co_agency_ids=[], due_on=date(2026, 5, 1),
-                       item_id=item.id, today=MEETING_ON)
+                       item_id=item.id, today=MEETING_ON, expected_version=None)
     clock.set(MEETING_ON, 15)
 
     titles = {"meetings": "Joint meetings", "agenda": "Agenda: collection and review",

@@ -45,7 +45,7 @@ def test_referral_letter_and_written_answer(world):
     assert "移送函、现场照片" in letter and "李镇长" in letter
     referral_commands.acknowledge_referral(world.clerk(world.housing), saved.id, outcome="declined",
                                            ack_on=TODAY - timedelta(days=18), reason="不属于本单位职责",
-                                           today=TODAY)
+                                           today=TODAY, expected_version=None)
     with read_session() as session:
         answer = _text(acknowledgement_docx(session, saved.id))
     assert "案件受理告知书" in answer and "青山镇：" in answer and "不予受理" in answer
@@ -58,12 +58,12 @@ def test_recommendation_at_its_stage(world):
     raised = disputes.raise_dispute(OFFICE, subject="占道经营谁来管", party_ids=[world.town, world.other_town],
                                     opened_on=TODAY - timedelta(days=10), description="菜市场门口长期占道经营。",
                                     today=TODAY)
-    list_commands.set_dispute_matters(OFFICE, raised.id, [entry.id], today=TODAY)
+    list_commands.set_dispute_matters(OFFICE, raised.id, [entry.id], today=TODAY, expected_version=None)
     with read_session() as session:
         with pytest.raises(PaperUnavailable):
             recommendation_docx(session, raised.id)
     for note in ("协商未果", "协调未果", "建议由白沙街道负责，青山镇配合。"):
-        disputes.advance_dispute(OFFICE, raised.id, on=TODAY - timedelta(days=2), note=note, today=TODAY)
+        disputes.advance_dispute(OFFICE, raised.id, on=TODAY - timedelta(days=2), note=note, today=TODAY, expected_version=None)
     with read_session() as session:
         text = _text(recommendation_docx(session, raised.id))
     assert "书面建议" in text and raised.number in text and "菜市场门口长期占道经营" in text

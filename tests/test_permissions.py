@@ -77,17 +77,17 @@ def _referrals():
 
     def sent(office, sender, receiver):
         rid = draft(office, sender, receiver)
-        r.send_referral(office, rid, sent_on=TODAY - timedelta(days=2), approved_by="张三")
+        r.send_referral(office, rid, sent_on=TODAY - timedelta(days=2), approved_by="张三", expected_version=None)
         return rid
 
     def accepted(office, sender, receiver):
         rid = sent(office, sender, receiver)
-        r.acknowledge_referral(office, rid, outcome="accepted", ack_on=TODAY - timedelta(days=1))
+        r.acknowledge_referral(office, rid, outcome="accepted", ack_on=TODAY - timedelta(days=1), expected_version=None)
         return rid
 
     def reported(office, sender, receiver):
         rid = accepted(office, sender, receiver)
-        r.report_result(office, rid, result_on=TODAY, summary="已依法处理")
+        r.report_result(office, rid, result_on=TODAY, summary="已依法处理", expected_version=None)
         return rid
 
     return {
@@ -97,16 +97,16 @@ def _referrals():
                                                   domain="城镇管理", approved_by="张三", send=False)),
         "referral.send": Performer(
             setup=lambda o, t: {"id": draft(o, t.agency, t.partner)},
-            run=lambda a, t, c: r.send_referral(a, c["id"], sent_on=TODAY, approved_by="张三")),
+            run=lambda a, t, c: r.send_referral(a, c["id"], sent_on=TODAY, approved_by="张三", expected_version=None)),
         "referral.acknowledge": Performer(
             setup=lambda o, t: {"id": sent(o, t.partner, t.agency)},
-            run=lambda a, t, c: r.acknowledge_referral(a, c["id"], outcome="accepted", ack_on=TODAY)),
+            run=lambda a, t, c: r.acknowledge_referral(a, c["id"], outcome="accepted", ack_on=TODAY, expected_version=None)),
         "referral.report_result": Performer(
             setup=lambda o, t: {"id": accepted(o, t.partner, t.agency)},
-            run=lambda a, t, c: r.report_result(a, c["id"], result_on=TODAY, summary="已依法处理")),
+            run=lambda a, t, c: r.report_result(a, c["id"], result_on=TODAY, summary="已依法处理", expected_version=None)),
         "referral.close": Performer(
             setup=lambda o, t: {"id": reported(o, t.agency, t.partner)},
-            run=lambda a, t, c: r.close_referral(a, c["id"], closed_on=TODAY)),
+            run=lambda a, t, c: r.close_referral(a, c["id"], closed_on=TODAY, expected_version=None)),
     }
 
 
@@ -121,7 +121,7 @@ def _assistance():
             setup=lambda o, t: {"id": x.request_assistance(o, kind="opinion", subject="权限测试协作",
                                                            from_agency_id=t.partner, to_agency_id=t.agency,
                                                            requested_on=TODAY - timedelta(days=1)).id},
-            run=lambda a, t, c: x.answer_assistance(a, c["id"], answered_on=TODAY, answer="书面意见已出具")),
+            run=lambda a, t, c: x.answer_assistance(a, c["id"], answered_on=TODAY, answer="书面意见已出具", expected_version=None)),
     }
 
 
@@ -137,11 +137,11 @@ def _disputes():
             run=lambda a, t, c: d.raise_dispute(a, subject="权限测试争议", party_ids=[t.agency, t.partner],
                                                 opened_on=TODAY)),
         "dispute.advance": Performer(
-            setup=raised, run=lambda a, t, c: d.advance_dispute(a, c["id"], on=TODAY, note="双方协商")),
+            setup=raised, run=lambda a, t, c: d.advance_dispute(a, c["id"], on=TODAY, note="双方协商", expected_version=None)),
         "dispute.resolve": Performer(
             setup=raised,
             run=lambda a, t, c: d.resolve_dispute(a, c["id"], resolved_on=TODAY, outcome="由甲方负责",
-                                                  responsible_agency_id=t.agency)),
+                                                  responsible_agency_id=t.agency, expected_version=None)),
     }
 
 
@@ -157,7 +157,7 @@ def _operations():
                                                           lead_agency_id=t.agency, participant_ids=[t.partner],
                                                           start_on=TODAY + timedelta(days=7),
                                                           applied_on=TODAY).id},
-            run=lambda a, t, c: op.decide_operation(a, c["id"], approve=True, decided_on=TODAY)),
+            run=lambda a, t, c: op.decide_operation(a, c["id"], approve=True, decided_on=TODAY, expected_version=None)),
     }
 
 
@@ -175,15 +175,15 @@ def _meetings():
 
     def approved(office, t, days=20):
         ids = with_item(office, t, days)
-        m.review_agenda_item(office, ids["item"], "approved")
-        m.approve_agenda(office, ids["meeting"])
+        m.review_agenda_item(office, ids["item"], "approved", expected_version=None)
+        m.approve_agenda(office, ids["meeting"], expected_version=None)
         return ids
 
     def decision(office, t):
         ids = approved(office, t, days=0)  # held today, so the decision can be done today
-        m.start_session(office, ids["meeting"], confirm_date=True)
+        m.start_session(office, ids["meeting"], confirm_date=True, expected_version=None)
         ids["decision"] = dc.record_decision(office, ids["meeting"], text="限期整改", lead_agency_id=t.agency,
-                                             co_agency_ids=[t.partner], due_on=TODAY + timedelta(days=30)).id
+                                             co_agency_ids=[t.partner], due_on=TODAY + timedelta(days=30), expected_version=None).id
         return ids
 
     return {
@@ -194,27 +194,27 @@ def _meetings():
             run=lambda a, t, c: m.submit_agenda_item(a, c["meeting"], title="权限测试议题", kind="policy",
                                                      submitting_agency_id=t.agency)),
         "agenda.review": Performer(
-            setup=with_item, run=lambda a, t, c: m.review_agenda_item(a, c["item"], "approved")),
+            setup=with_item, run=lambda a, t, c: m.review_agenda_item(a, c["item"], "approved", expected_version=None)),
         # Three days before the meeting is past its cut-off: the item is late.
         "agenda.admit_late": Performer(
             setup=lambda o, t: with_item(o, t, days=3),
-            run=lambda a, t, c: m.review_agenda_item(a, c["item"], "approved")),
+            run=lambda a, t, c: m.review_agenda_item(a, c["item"], "approved", expected_version=None)),
         "agenda.unlock": Performer(
-            setup=approved, run=lambda a, t, c: m.unlock_agenda(a, c["meeting"], reason="权限测试")),
+            setup=approved, run=lambda a, t, c: m.unlock_agenda(a, c["meeting"], reason="权限测试", expected_version=None)),
         "meeting.run": Performer(
-            setup=approved, run=lambda a, t, c: m.start_session(a, c["meeting"], confirm_date=True)),
+            setup=approved, run=lambda a, t, c: m.start_session(a, c["meeting"], confirm_date=True, expected_version=None)),
         "attendance.record": Performer(
             setup=approved,
-            run=lambda a, t, c: m.record_attendance(a, c["meeting"], {t.agency: "present"})),
+            run=lambda a, t, c: m.record_attendance(a, c["meeting"], {t.agency: "present"}, expected_version=None)),
         "decision.record": Performer(
-            setup=lambda o, t: (lambda ids: (m.start_session(o, ids["meeting"], confirm_date=True), ids)[1])(approved(o, t)),
+            setup=lambda o, t: (lambda ids: (m.start_session(o, ids["meeting"], confirm_date=True, expected_version=None), ids)[1])(approved(o, t)),
             run=lambda a, t, c: dc.record_decision(a, c["meeting"], text="限期整改", lead_agency_id=t.agency,
-                                                   due_on=TODAY + timedelta(days=30))),
+                                                   due_on=TODAY + timedelta(days=30), expected_version=None)),
         "decision.progress": Performer(
             setup=decision,
             run=lambda a, t, c: dc.post_progress(a, c["decision"], note="已完成一半", agency_id=t.agency)),
         "decision.complete": Performer(
-            setup=decision, run=lambda a, t, c: dc.complete_decision(a, c["decision"], evidence="整改报告", done_on=TODAY)),
+            setup=decision, run=lambda a, t, c: dc.complete_decision(a, c["decision"], evidence="整改报告", done_on=TODAY, expected_version=None)),
     }
 
 
@@ -232,9 +232,9 @@ def _administration():
             run=lambda a, t, c: admin.add_agency(a, name=f"权限测试单位{_n()}", kind="department")),
         "admin.calendar": Performer(
             run=lambda a, t, c: admin.save_calendar_year(a, 2099, rest_days=f"2099-03-{_n() % 28 + 1:02d}",
-                                   working_days="", confirmed=True)),
+                                   working_days="", confirmed=True, expected_version=None)),
         "admin.settings": Performer(
-            run=lambda a, t, c: admin.save_rule_settings(a, {"dispute_stall_days": 30 + _n()})),
+            run=lambda a, t, c: admin.save_rule_settings(a, {"dispute_stall_days": 30 + _n()}, expected_version=None)),
         "import.ledger": Performer(run=lambda a, t, c: _import_agencies(a)),
         "audit.view": Performer(run=lambda a, t, c: read_audit(a)),
         "report.publish": Performer(run=lambda a, t, c: _publish_year(a)),
@@ -291,7 +291,7 @@ def _responsibility_list():
         did = d.raise_dispute(office, subject="权限测试争议", party_ids=[t.agency, t.partner],
                               opened_on=TODAY - timedelta(days=5)).id
         for _ in range(moves):
-            d.advance_dispute(office, did, on=TODAY - timedelta(days=1), note="推进")
+            d.advance_dispute(office, did, on=TODAY - timedelta(days=1), note="推进", expected_version=None)
         return {"id": did}
 
     def referral(office, t):
@@ -321,10 +321,10 @@ def _responsibility_list():
             run=lambda a, t, c: rs.create_responsibility(a, f"权限测试事项{_n()}", t.agency)),
         "dispute.recommend": Performer(
             setup=lambda o, t: at_stage(o, t, 2),
-            run=lambda a, t, c: d.advance_dispute(a, c["id"], on=TODAY, note="书面建议")),
+            run=lambda a, t, c: d.advance_dispute(a, c["id"], on=TODAY, note="书面建议", expected_version=None)),
         "dispute.rule": Performer(
             setup=lambda o, t: at_stage(o, t, 4),
-            run=lambda a, t, c: rs.record_ruling(a, c["id"], TODAY, "由甲方负责", t.agency)),
+            run=lambda a, t, c: rs.record_ruling(a, c["id"], TODAY, "由甲方负责", t.agency, expected_version=None)),
         "attachment.add": Performer(
             setup=lambda o, t: {"id": referral(o, t)},
             run=lambda a, t, c: att.attach_file(a, "referral", c["id"], "移送函", "函.pdf", pdf)),

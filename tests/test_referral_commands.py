@@ -176,7 +176,7 @@ def test_permissions_follow_the_matrix(world):
     # Only the receiver (or the office) acknowledges.
     with pytest.raises(PermissionDenied):
         cmd.acknowledge_referral(world.clerk(world.town), saved.id, outcome="accepted",
-                                 ack_on=date(2026, 10, 9), today=TODAY)
+                                 ack_on=date(2026, 10, 9), today=TODAY, expected_version=None)
     assert _referral(saved.id).status == "sent"
 
 
@@ -207,7 +207,7 @@ def test_acknowledge_accept_report_close(world):
     saved = cmd.create_referral(sender, **valid_referral(world))
 
     with pytest.raises(ValidationFailed) as refused:
-        cmd.acknowledge_referral(receiver, saved.id, outcome="accepted", ack_on=date(2026, 9, 29), today=TODAY)
+        cmd.acknowledge_referral(receiver, saved.id, outcome="accepted", ack_on=date(2026, 9, 29), today=TODAY, expected_version=None)
     assert "受理告知日期（2026-09-29）不能早于移送日期（2026-09-30）" in refused.value.errors["ack_on"]
 
     acked = cmd.acknowledge_referral(receiver, saved.id, outcome="accepted", ack_on=date(2026, 10, 13),
@@ -217,16 +217,16 @@ def test_acknowledge_accept_report_close(world):
     assert ref.ack_workdays == 5
 
     with pytest.raises(ValidationFailed) as refused:
-        cmd.report_result(receiver, saved.id, result_on=date(2026, 10, 12), summary="已处罚", today=TODAY)
+        cmd.report_result(receiver, saved.id, result_on=date(2026, 10, 12), summary="已处罚", today=TODAY, expected_version=None)
     assert "不能早于受理告知日期" in refused.value.errors["result_on"]
     reported = cmd.report_result(receiver, saved.id, result_on=date(2026, 10, 16), summary="责令拆除，已处罚",
                                  expected_version=acked.version, today=TODAY)
     assert reported.status == "reported"
 
     with pytest.raises(ValidationFailed) as refused:
-        cmd.close_referral(sender, saved.id, closed_on=date(2026, 10, 15), today=TODAY)
+        cmd.close_referral(sender, saved.id, closed_on=date(2026, 10, 15), today=TODAY, expected_version=None)
     assert "不能早于结果反馈日期" in refused.value.errors["closed_on"]
-    closed = cmd.close_referral(sender, saved.id, closed_on=date(2026, 10, 19), today=TODAY)
+    closed = cmd.close_referral(sender, saved.id, closed_on=date(2026, 10, 19), today=TODAY, expected_version=None)
     assert closed.status == "closed" and _referral(saved.id).closed_on == date(2026, 10, 19)
 
     assert [e[:2] for e in _events(saved.id)] == [
@@ -244,20 +244,20 @@ def test_lifecycle_refuses_steps_it_does_not_allow(world):
     receiver = world.head(world.housing)
     draft = cmd.create_referral(OFFICE, **valid_referral(world, send=False, sent_on=None))
     with pytest.raises(ValidationFailed) as refused:
-        cmd.acknowledge_referral(receiver, draft.id, outcome="accepted", ack_on=date(2026, 10, 1), today=TODAY)
+        cmd.acknowledge_referral(receiver, draft.id, outcome="accepted", ack_on=date(2026, 10, 1), today=TODAY, expected_version=None)
     assert "不能从“待移送”改为“已受理”" in refused.value.errors["outcome"]
 
     sent = cmd.create_referral(OFFICE, **valid_referral(world))
     with pytest.raises(ValidationFailed) as refused:
-        cmd.close_referral(OFFICE, sent.id, closed_on=TODAY, today=TODAY)
+        cmd.close_referral(OFFICE, sent.id, closed_on=TODAY, today=TODAY, expected_version=None)
     assert "当前只能改为：已受理、不予受理、退回" in refused.value.errors["status"]
 
     declined = cmd.acknowledge_referral(receiver, sent.id, outcome="declined", ack_on=date(2026, 10, 9),
-                                        reason="不属于本局职责", today=TODAY)
+                                        reason="不属于本局职责", today=TODAY, expected_version=None)
     with pytest.raises(ValidationFailed):
-        cmd.report_result(receiver, sent.id, result_on=TODAY, summary="x", today=TODAY)
+        cmd.report_result(receiver, sent.id, result_on=TODAY, summary="x", today=TODAY, expected_version=None)
     with pytest.raises(ValidationFailed):
-        cmd.acknowledge_referral(receiver, sent.id, outcome="accepted", ack_on=TODAY, today=TODAY)
+        cmd.acknowledge_referral(receiver, sent.id, outcome="accepted", ack_on=TODAY, today=TODAY, expected_version=None)
     assert _referral(sent.id).version == declined.version
 
 
@@ -266,7 +266,7 @@ def test_decline_and_return_need_a_reason(world):
     for outcome in ("declined", "returned"):
         with pytest.raises(ValidationFailed) as refused:
             cmd.acknowledge_referral(OFFICE, saved.id, outcome=outcome, ack_on=date(2026, 10, 9), reason=" ",
-                                     today=TODAY)
+                                     today=TODAY, expected_version=None)
         assert "请填写理由" in refused.value.errors["reason"]
 
 
@@ -274,7 +274,7 @@ def test_returned_referral_is_revised_and_sent_again(world):
     sender = world.clerk(world.town)
     saved = cmd.create_referral(sender, **valid_referral(world))
     returned = cmd.acknowledge_referral(world.head(world.housing), saved.id, outcome="returned",
-                                        ack_on=date(2026, 10, 9), reason="缺少询问笔录", today=TODAY)
+                                        ack_on=date(2026, 10, 9), reason="缺少询问笔录", today=TODAY, expected_version=None)
     assert returned.status == "returned"
 
     fields = dict(title="某小区违法搭建（补正）", to_agency_id=world.housing, discovered_on=date(2026, 9, 28),
@@ -310,9 +310,9 @@ def test_stale_form_is_refused_naming_who_changed_it_and_nothing_is_overwritten(
 
 def test_unknown_referral_and_bad_version_are_refusals(world):
     with pytest.raises(NotFound):
-        cmd.close_referral(OFFICE, 12345, closed_on=TODAY, today=TODAY)
+        cmd.close_referral(OFFICE, 12345, closed_on=TODAY, today=TODAY, expected_version=None)
     with pytest.raises(NotFound):
-        cmd.close_referral(OFFICE, "1", closed_on=TODAY, today=TODAY)
+        cmd.close_referral(OFFICE, "1", closed_on=TODAY, today=TODAY, expected_version=None)
     saved = cmd.create_referral(OFFICE, **valid_referral(world))
     with pytest.raises(CommandError):
         cmd.close_referral(OFFICE, saved.id, closed_on=TODAY, expected_version="v1", today=TODAY)

@@ -164,10 +164,10 @@ def _dispute_at(stage: str, world, matter_ids=()) -> int:
     raised = dispute_commands.raise_dispute(OFFICE, subject="占道经营谁来管", party_ids=[world.town, world.other_town],
                                             opened_on=TODAY - timedelta(days=10), today=TODAY)
     if matter_ids:
-        commands.set_dispute_matters(world.head(world.town), raised.id, list(matter_ids), today=TODAY)
+        commands.set_dispute_matters(world.head(world.town), raised.id, list(matter_ids), today=TODAY, expected_version=None)
     order = ["joint_handling", "negotiation", "coordination", "recommendation", "ruling"]
     for _ in range(order.index(stage)):
-        dispute_commands.advance_dispute(OFFICE, raised.id, on=TODAY - timedelta(days=5), note="推进", today=TODAY)
+        dispute_commands.advance_dispute(OFFICE, raised.id, on=TODAY - timedelta(days=5), note="推进", today=TODAY, expected_version=None)
     return raised.id
 
 
@@ -175,19 +175,19 @@ def test_a_party_cannot_write_the_recommendation_or_record_the_ruling(world):
     head = world.head(world.town)
     at_coordination = _dispute_at("coordination", world)
     with pytest.raises(PermissionDenied):
-        dispute_commands.advance_dispute(head, at_coordination, on=TODAY, note="我方要求书面建议", today=TODAY)
+        dispute_commands.advance_dispute(head, at_coordination, on=TODAY, note="我方要求书面建议", today=TODAY, expected_version=None)
     at_recommendation = _dispute_at("recommendation", world)
     with pytest.raises(PermissionDenied):
-        dispute_commands.advance_dispute(head, at_recommendation, on=TODAY, note="报政府裁决", today=TODAY)
+        dispute_commands.advance_dispute(head, at_recommendation, on=TODAY, note="报政府裁决", today=TODAY, expected_version=None)
     at_ruling = _dispute_at("ruling", world)
     with pytest.raises(PermissionDenied):
-        commands.record_ruling(head, at_ruling, TODAY, "由青山镇负责", world.town, today=TODAY)
+        commands.record_ruling(head, at_ruling, TODAY, "由青山镇负责", world.town, today=TODAY, expected_version=None)
     with pytest.raises(PermissionDenied):
-        dispute_commands.resolve_dispute(head, at_ruling, resolved_on=TODAY, outcome="由青山镇负责", today=TODAY)
+        dispute_commands.resolve_dispute(head, at_ruling, resolved_on=TODAY, outcome="由青山镇负责", today=TODAY, expected_version=None)
     # The parties still move the early stages themselves.
     early = _dispute_at("joint_handling", world)
-    dispute_commands.advance_dispute(head, early, on=TODAY, note="进入协商", today=TODAY)
-    dispute_commands.advance_dispute(head, early, on=TODAY, note="请求司法局协调", today=TODAY)
+    dispute_commands.advance_dispute(head, early, on=TODAY, note="进入协商", today=TODAY, expected_version=None)
+    dispute_commands.advance_dispute(head, early, on=TODAY, note="请求司法局协调", today=TODAY, expected_version=None)
     with read_session() as session:
         assert session.get(Dispute, early).stage == "coordination"
         assert session.get(Dispute, at_ruling).stage == "ruling"
@@ -201,9 +201,9 @@ def test_the_ruling_updates_the_list_and_cites_the_dispute(world):
     dispute_id = _dispute_at("ruling", world, [entry.id])
     with pytest.raises(ValidationFailed):  # only the dispute's own matters
         commands.record_ruling(OFFICE, dispute_id, TODAY, "由青山镇负责", world.town,
-                               settle_matter_ids=[other], today=TODAY)
+                               settle_matter_ids=[other], today=TODAY, expected_version=None)
     saved = commands.record_ruling(OFFICE, dispute_id, TODAY, "由青山镇负责", world.town,
-                                   settle_matter_ids=[entry.id], today=TODAY)
+                                   settle_matter_ids=[entry.id], today=TODAY, expected_version=None)
     assert saved.status == "resolved"
     with read_session() as session:
         after = queries.responsibility(session, entry.id)

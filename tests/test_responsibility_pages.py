@@ -79,9 +79,9 @@ def test_the_office_records_the_ruling_on_the_page_and_the_list_cites_the_disput
     matter = _matter_id("对占道经营的处罚")
     raised = disputes.raise_dispute(OFFICE, subject="占道经营谁来管", party_ids=[world.town, world.other_town],
                                     opened_on=today - timedelta(days=9))
-    commands.set_dispute_matters(world.head(world.town), raised.id, [matter])
+    commands.set_dispute_matters(world.head(world.town), raised.id, [matter], expected_version=None)
     for _ in range(4):
-        disputes.advance_dispute(OFFICE, raised.id, on=today - timedelta(days=2), note="推进")
+        disputes.advance_dispute(OFFICE, raised.id, on=today - timedelta(days=2), note="推进", expected_version=None)
     # A party sees what the list says, and cannot record the ruling.
     head = open_page("dispute_entry", world.head(world.town))
     head.tabs[1].run()

@@ -52,25 +52,25 @@ def test_assistance_request_extend_and_answer(world):
     assert req.due_on == date(2026, 10, 10) and req.extended is False
 
     with pytest.raises(PermissionDenied):  # the asker does not extend the other side's limit
-        assistance.extend_assistance(town, saved.id, reason="需要委托检测机构", today=TODAY)
+        assistance.extend_assistance(town, saved.id, reason="需要委托检测机构", today=TODAY, expected_version=None)
     extended = assistance.extend_assistance(dept, saved.id, reason="需要委托检测机构", expected_version=1,
                                             today=TODAY)
     req = _get(models.AssistanceRequest, saved.id)
     assert req.extended and req.extension_reason == "需要委托检测机构"
     assert req.due_on == date(2026, 10, 23)  # 10 more working days after 10-10
     with pytest.raises(ValidationFailed) as refused:
-        assistance.extend_assistance(dept, saved.id, reason="再延一次", today=TODAY)
+        assistance.extend_assistance(dept, saved.id, reason="再延一次", today=TODAY, expected_version=None)
     assert "已经延期过一次" in refused.value.errors["status"]
 
     with pytest.raises(ValidationFailed) as refused:
-        assistance.answer_assistance(dept, saved.id, answered_on=date(2026, 9, 29), answer="", today=TODAY)
+        assistance.answer_assistance(dept, saved.id, answered_on=date(2026, 9, 29), answer="", today=TODAY, expected_version=None)
     assert set(refused.value.errors) == {"answered_on", "answer"}
     answered = assistance.answer_assistance(dept, saved.id, answered_on=date(2026, 10, 19),
                                             answer="结构存在安全隐患", expected_version=extended.version,
                                             today=TODAY)
     assert answered.status == "answered"
     with pytest.raises(ValidationFailed) as refused:
-        assistance.answer_assistance(dept, saved.id, answered_on=TODAY, answer="再答一次", today=TODAY)
+        assistance.answer_assistance(dept, saved.id, answered_on=TODAY, answer="再答一次", today=TODAY, expected_version=None)
     assert "不能从“已答复”改为“已答复”" in refused.value.errors["status"]
     assert _actions("assistance_requests", saved.id) == ["assist.create", "assist.extend", "assist.answer"]
     assert assistance.request_assistance(
@@ -114,10 +114,10 @@ def test_dispute_raise_advance_interim_resolve(world):
         assert sorted(parties) == sorted([world.town, world.housing])
 
     with pytest.raises(ValidationFailed) as refused:
-        disputes.advance_dispute(town_head, saved.id, on=date(2026, 10, 8), note=" ", today=TODAY)
+        disputes.advance_dispute(town_head, saved.id, on=date(2026, 10, 8), note=" ", today=TODAY, expected_version=None)
     assert set(refused.value.errors) == {"on", "note"}
     with pytest.raises(PermissionDenied):  # not a party
-        disputes.advance_dispute(world.head(world.police), saved.id, on=TODAY, note="协商", today=TODAY)
+        disputes.advance_dispute(world.head(world.police), saved.id, on=TODAY, note="协商", today=TODAY, expected_version=None)
 
     stages = ["negotiation", "coordination", "recommendation", "ruling"]
     version = saved.version
@@ -129,15 +129,15 @@ def test_dispute_raise_advance_interim_resolve(world):
         assert moved.status == stage
         version = moved.version
     with pytest.raises(ValidationFailed) as refused:
-        disputes.advance_dispute(OFFICE, saved.id, on=TODAY, note="还想推进", today=TODAY)
+        disputes.advance_dispute(OFFICE, saved.id, on=TODAY, note="还想推进", today=TODAY, expected_version=None)
     assert "只能结案" in refused.value.errors["stage"]
 
-    handler = disputes.record_interim_handler(town_head, saved.id, agency_id=world.housing, today=TODAY)
+    handler = disputes.record_interim_handler(town_head, saved.id, agency_id=world.housing, today=TODAY, expected_version=None)
     assert _get(models.Dispute, saved.id).interim_handler_id == world.housing
     with pytest.raises(PermissionDenied):  # heads do not resolve; the office or chair does
-        disputes.resolve_dispute(town_head, saved.id, resolved_on=TODAY, outcome="住建局负责", today=TODAY)
+        disputes.resolve_dispute(town_head, saved.id, resolved_on=TODAY, outcome="住建局负责", today=TODAY, expected_version=None)
     with pytest.raises(PermissionDenied):  # at the ruling stage only the office records it (DOMAIN.md)
-        disputes.resolve_dispute(CHAIR, saved.id, resolved_on=TODAY, outcome="住建局负责", today=TODAY)
+        disputes.resolve_dispute(CHAIR, saved.id, resolved_on=TODAY, outcome="住建局负责", today=TODAY, expected_version=None)
     resolved = disputes.resolve_dispute(
         OFFICE, saved.id, resolved_on=TODAY, outcome="由住建局负责查处", responsible_agency_id=world.housing,
         expected_version=handler.version, today=TODAY,
@@ -152,7 +152,7 @@ def test_dispute_raise_advance_interim_resolve(world):
     assert [h.stage for h in history] == ["joint_handling", *stages, "resolved"]
     assert history[0].entered_on == date(2026, 10, 9)
     with pytest.raises(ValidationFailed) as refused:
-        disputes.record_interim_handler(OFFICE, saved.id, agency_id=world.town, today=TODAY)
+        disputes.record_interim_handler(OFFICE, saved.id, agency_id=world.town, today=TODAY, expected_version=None)
     assert "已解决" in refused.value.errors["stage"]
     assert _actions("disputes", saved.id)[0] == "dispute.raise"
     assert _actions("disputes", saved.id)[-1] == "dispute.resolve"
@@ -216,7 +216,7 @@ def test_special_operation_limits(world):
     assert sorted(m.agency_id for m in members) == sorted([world.housing, world.police])  # not the lead
 
     with pytest.raises(PermissionDenied):
-        operations.decide_operation(clerk, saved.id, approve=True, decided_on=TODAY, today=TODAY)
+        operations.decide_operation(clerk, saved.id, approve=True, decided_on=TODAY, today=TODAY, expected_version=None)
     approved = operations.decide_operation(OFFICE, saved.id, approve=True, decided_on=TODAY,
                                            expected_version=saved.version, today=TODAY)
     assert approved.status == "approved"
@@ -228,9 +228,9 @@ def test_special_operation_limits(world):
 
     later = date(2026, 10, 25)
     started = operations.advance_operation(clerk, saved.id, status="in_progress", on=date(2026, 10, 23),
-                                           today=later)
+                                           today=later, expected_version=None)
     with pytest.raises(ValidationFailed) as refused:
-        operations.advance_operation(clerk, saved.id, status="finished", on=later, outcome="", today=later)
+        operations.advance_operation(clerk, saved.id, status="finished", on=later, outcome="", today=later, expected_version=None)
     assert "请填写行动成效" in refused.value.errors["outcome"]
     finished = operations.advance_operation(clerk, saved.id, status="finished", on=later,
                                             outcome="拆除违建3处", expected_version=started.version, today=later)
@@ -258,10 +258,10 @@ def test_emergency_and_routine_operations(world):
         participant_ids=[world.town], start_on=date(2026, 11, 2), today=TODAY,
     )
     assert routine.status == "applied" and routine.number == "LH-2026-002"
-    rejected = operations.decide_operation(CHAIR, routine.id, approve=False, decided_on=TODAY, today=TODAY)
+    rejected = operations.decide_operation(CHAIR, routine.id, approve=False, decided_on=TODAY, today=TODAY, expected_version=None)
     assert rejected.status == "rejected"
     with pytest.raises(ValidationFailed) as refused:
-        operations.advance_operation(OFFICE, routine.id, status="in_progress", on=TODAY, today=TODAY)
+        operations.advance_operation(OFFICE, routine.id, status="in_progress", on=TODAY, today=TODAY, expected_version=None)
     assert "不予批准" in refused.value.errors["status"]
 
 

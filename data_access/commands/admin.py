@@ -221,7 +221,7 @@ def set_agency_active(
     agency_id: int,
     active: bool,
     *,
-    expected_version: int | None = None,
+    expected_version: int | None,
     uow: Session | None = None,
 ) -> AgencySaved:
     """Deactivate (or reactivate) an agency. A deactivated agency keeps its history but can
@@ -239,13 +239,13 @@ def set_agency_active(
 
 
 def deactivate_agency(
-    actor: Actor, agency_id: int, *, expected_version: int | None = None, uow: Session | None = None
+    actor: Actor, agency_id: int, *, expected_version: int | None, uow: Session | None = None
 ) -> AgencySaved:
     return set_agency_active(actor, agency_id, False, expected_version=expected_version, uow=uow)
 
 
 def reactivate_agency(
-    actor: Actor, agency_id: int, *, expected_version: int | None = None, uow: Session | None = None
+    actor: Actor, agency_id: int, *, expected_version: int | None, uow: Session | None = None
 ) -> AgencySaved:
     return set_agency_active(actor, agency_id, True, expected_version=expected_version, uow=uow)
 
@@ -272,7 +272,7 @@ def agency_history(session: Session, agency_id: int) -> dict[str, int]:
     return counts
 
 
-def delete_agency(actor: Actor, agency_id: int, *, expected_version: int | None = None, uow: Session | None = None) -> None:
+def delete_agency(actor: Actor, agency_id: int, *, expected_version: int | None, uow: Session | None = None) -> None:
     """Delete an agency entered by mistake. Refused for any agency with history (a referral,
     a user, a meeting, an audit row …): those are deactivated instead, never deleted."""
     with unit_of_work(uow=uow) as session:
@@ -417,7 +417,7 @@ def save_calendar_year(
     working_days: Iterable[date] | str,
     confirmed: bool,
     note: str | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,
     uow: Session | None = None,
 ) -> CalendarSaved:
     """Enter the State Council's arrangement for ``year``: its rest days (holidays, including
@@ -650,7 +650,7 @@ def settings_version(session: Session) -> int:
 
 
 def save_rule_settings(
-    actor: Actor, values: Mapping[str, object], *, expected_version: int | None = None, uow: Session | None = None
+    actor: Actor, values: Mapping[str, object], *, expected_version: int | None, uow: Session | None = None
 ) -> SettingsSaved:
     """Save the office's time limits and thresholds (any subset of ``RuleSettings``' fields).
 

@@ -412,7 +412,7 @@ def update_meeting(
     chair_name: str | None,
     invitee_ids: Sequence[int],
     observers: Sequence[tuple[str, str | None] | str] = (),
-    expected_version: int | None = None,
+    expected_version: int | None,
     today: date | None = None,
     engine=None,
     uow=None,
@@ -493,7 +493,7 @@ def _move(session: Session, actor: Actor, meeting: Meeting, target: str, action:
     audit(session, actor, action, "meetings", meeting.id, before, snapshot(meeting))
 
 
-def open_agenda_collection(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
+def open_agenda_collection(actor: Actor, meeting_id: int, *, expected_version: int | None,
                            engine=None, uow=None) -> MeetingSaved:
     """Announce the call for agenda items (议题征集): planned -> collecting."""
     authorize(actor, "meeting.schedule")
@@ -504,7 +504,7 @@ def open_agenda_collection(actor: Actor, meeting_id: int, *, expected_version: i
         return _meeting_saved(meeting)
 
 
-def cancel_meeting(actor: Actor, meeting_id: int, *, reason: str, expected_version: int | None = None,
+def cancel_meeting(actor: Actor, meeting_id: int, *, reason: str, expected_version: int | None,
                    engine=None, uow=None) -> MeetingSaved:
     """Cancel a meeting that has not been closed; the reason goes into the audit trail."""
     authorize(actor, "meeting.schedule")
@@ -652,7 +652,7 @@ def review_agenda_item(
     decision: str,
     *,
     minutes: int | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,
     engine=None,
     uow=None,
 ) -> ItemSaved:
@@ -704,7 +704,7 @@ def _renumber(session: Session, meeting_id: int) -> None:
     session.flush()
 
 
-def order_agenda(actor: Actor, meeting_id: int, item_ids: Sequence[int], *, expected_version: int | None = None,
+def order_agenda(actor: Actor, meeting_id: int, item_ids: Sequence[int], *, expected_version: int | None,
                  engine=None, uow=None) -> list[ItemSaved]:
     """Set the running order: ``item_ids`` lists every approved item, first to last;
     ``expected_version`` is the meeting's, as the agenda was shown."""
@@ -733,7 +733,7 @@ def order_agenda(actor: Actor, meeting_id: int, item_ids: Sequence[int], *, expe
         return [_item_saved(approved[i]) for i in wanted]
 
 
-def allot_minutes(actor: Actor, item_id: int, minutes: int, *, expected_version: int | None = None,
+def allot_minutes(actor: Actor, item_id: int, minutes: int, *, expected_version: int | None,
                   engine=None, uow=None) -> ItemSaved:
     """Give an item its time on the agenda (the projector's countdown runs from it)."""
     authorize(actor, "agenda.review")
@@ -759,7 +759,7 @@ def add_suggested_item(
     key: str,
     *,
     minutes: int | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,
     today: date | None = None,
     engine=None,
     uow=None,
@@ -809,7 +809,7 @@ def add_suggested_item(
         return _item_saved(item)
 
 
-def approve_agenda(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
+def approve_agenda(actor: Actor, meeting_id: int, *, expected_version: int | None,
                    engine=None, uow=None) -> MeetingSaved:
     """Approve (审定) the agenda and lock it. Every item must have been decided and at least
     one approved. A planned meeting passes through ``collecting`` on the way."""
@@ -838,7 +838,7 @@ def approve_agenda(actor: Actor, meeting_id: int, *, expected_version: int | Non
         return _meeting_saved(meeting)
 
 
-def unlock_agenda(actor: Actor, meeting_id: int, *, reason: str, expected_version: int | None = None,
+def unlock_agenda(actor: Actor, meeting_id: int, *, reason: str, expected_version: int | None,
                   engine=None, uow=None) -> MeetingSaved:
     """The office reopens an approved agenda (approved -> collecting), giving a reason."""
     authorize(actor, "agenda.unlock")
@@ -871,7 +871,7 @@ def _approved_items(session: Session, meeting_id: int) -> list[AgendaItem]:
     ))
 
 
-def start_session(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
+def start_session(actor: Actor, meeting_id: int, *, expected_version: int | None,
                   now: datetime | None = None, confirm_date: bool = False, engine=None,
                   uow=None) -> MeetingSaved:
     """Open the meeting (approved -> in session) with its first item on the projector, and
@@ -897,7 +897,7 @@ def start_session(actor: Actor, meeting_id: int, *, expected_version: int | None
         return _meeting_saved(meeting)
 
 
-def select_item(actor: Actor, meeting_id: int, item_id: int | None, *, expected_version: int | None = None,
+def select_item(actor: Actor, meeting_id: int, item_id: int | None, *, expected_version: int | None,
                 now: datetime | None = None, engine=None, uow=None) -> MeetingSaved:
     """Put an approved item on the projector and start its countdown. Choosing the item
     already shown keeps its countdown running (a double click does not reset it);
@@ -924,7 +924,7 @@ def select_item(actor: Actor, meeting_id: int, item_id: int | None, *, expected_
         return _meeting_saved(meeting)
 
 
-def stop_session(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
+def stop_session(actor: Actor, meeting_id: int, *, expected_version: int | None,
                  now: datetime | None = None, engine=None, uow=None) -> MeetingSaved:
     """End the discussion: the projector shows the closing slide with every decision taken.
     The meeting stays in session (decisions can still be corrected) until it is closed."""
@@ -937,7 +937,7 @@ def record_attendance(
     agencies: Mapping[int, str | tuple[str, str | None]],
     *,
     observers: Mapping[int, bool] | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,
     engine=None,
     uow=None,
 ) -> AttendanceSaved:
@@ -1005,7 +1005,7 @@ def record_attendance(
         return AttendanceSaved(meeting.id, recorded, len(after))
 
 
-def close_meeting(actor: Actor, meeting_id: int, *, expected_version: int | None = None,
+def close_meeting(actor: Actor, meeting_id: int, *, expected_version: int | None,
                   engine=None, uow=None) -> MeetingSaved:
     """Close the meeting (in session -> closed). Attendance must have been recorded, since
     the minutes list who attended."""

@@ -76,7 +76,7 @@ def add_channel(actor: Actor, agency_id: int, url: str, *, uow: Session | None =
     return run_write(work, uow=uow)
 
 
-def remove_channel(actor: Actor, channel_id: int, *, expected_version: int | None = None,
+def remove_channel(actor: Actor, channel_id: int, *, expected_version: int | None,
                    uow: Session | None = None) -> ChannelSaved:
     """Stop using a channel. It is kept (inactive) because the record of what was sent names it."""
 

@@ -127,7 +127,7 @@ def update_responsibility(
     from_department: str | None = None,
     legal_basis: str | None = None,
     active: bool = True,
-    expected_version: int | None = None,
+    expected_version: int | None,
     today: date | None = None,
     uow: Session | None = None,
 ) -> Saved:
@@ -181,7 +181,7 @@ def set_dispute_matters(
     dispute_id: int,
     matter_ids: Sequence[int],
     *,
-    expected_version: int | None = None,
+    expected_version: int | None,
     today: date | None = None,
     uow: Session | None = None,
 ) -> Saved:
@@ -219,7 +219,7 @@ def record_ruling(
     responsible_agency_id: int,
     *,
     settle_matter_ids: Sequence[int] = (),
-    expected_version: int | None = None,
+    expected_version: int | None,
     today: date | None = None,
     uow: Session | None = None,
 ) -> Saved:

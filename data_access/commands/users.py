@@ -426,7 +426,7 @@ def reset_password(
     user_id: int,
     new_password: str,
     *,
-    expected_version: int | None = None,
+    expected_version: int | None,
     now: datetime | None = None,
     uow: Session | None = None,
 ) -> None:
@@ -446,7 +446,7 @@ def change_role(
     role: str,
     agency_id: int | None,
     display_name: str | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,
     uow: Session | None = None,
 ) -> None:
     """Change a user's role and agency (and name): effective at the user's next click."""
@@ -477,7 +477,7 @@ def deactivate_user(
     actor: Actor,
     user_id: int,
     *,
-    expected_version: int | None = None,
+    expected_version: int | None,
     now: datetime | None = None,
     uow: Session | None = None,
 ) -> None:
@@ -501,7 +501,7 @@ def deactivate_user(
 
 
 def reactivate_user(
-    actor: Actor, user_id: int, *, expected_version: int | None = None,
+    actor: Actor, user_id: int, *, expected_version: int | None,
     uow: Session | None = None,
 ) -> None:
     """Let a deactivated account sign in again (its lock, if any, is lifted)."""
