@@ -15,7 +15,7 @@ from data_access.queries.forms import disputes_to_act_on
 from rules import deadlines, lifecycle
 from rules.permissions import can, scope_for
 from ui import filters, projector
-from ui.components import DOCX_MIME
+from ui.components import DOCX_MIME, inert
 from ui.forms import EntryForm, caption_limit, last_refusal, one_click, status_text
 from ui.i18n import pick, t
 from ui.session import actor
@@ -173,18 +173,18 @@ with tabs[t("议程")]:
             if item.suggested:
                 badges.append(t("系统建议"))
             number = f"{item.position}. " if item.status == "approved" else ""
-            st.markdown(f"**{number}{item.title}**  ·  " + " · ".join(f"`{b}`" for b in badges))
-            meta = [item.submitting_agency or t("联席会议办公室"), item.submitted_on.isoformat(),
+            st.markdown(f"**{number}{inert(item.title)}**  ·  " + " · ".join(f"`{b}`" for b in badges))
+            meta = [inert(item.submitting_agency) or t("联席会议办公室"), item.submitted_on.isoformat(),
                     pick(lifecycle.AGENDA_KIND_LABELS.get(item.kind, (item.kind, item.kind))),
                     t("{m} 分钟", m=item.minutes)]
             if item.presenter:
-                meta.append(t("汇报人：{p}", p=item.presenter))
+                meta.append(t("汇报人：{p}", p=inert(item.presenter)))
             st.caption(" · ".join(meta))
             if item.links:
-                st.caption(t("关联：") + "、".join(link.label for link in item.links[:12])
+                st.caption(t("关联：") + inert("、".join(link.label for link in item.links[:12]))
                            + ("…" if len(item.links) > 12 else ""))
             for line in evidence_lines(item.evidence):
-                st.caption(line)
+                st.caption(inert(line))
             if not (may_review and editable):
                 continue
             if item.late and not can(user.role, "agenda.admit_late") and item.status == "submitted":
@@ -239,10 +239,10 @@ if may_review and editable:
             st.info(t("目前没有需要提请会议研究的事项。"))
         for s in suggestions:
             with st.container(border=True):
-                st.markdown(f"**{s.title}**")
+                st.markdown(f"**{inert(s.title)}**")
                 st.caption(pick(s.reason))
                 for line in evidence_lines(s.evidence)[1:]:
-                    st.caption(line)
+                    st.caption(inert(line))
                 if st.button(t("加入议程"), key=f"sugg.add.{s.key}", icon=":material/playlist_add:"):
                     act(mc.add_suggested_item, meeting.id, s.key, expected_version=meeting.version, today=today)
 

@@ -12,6 +12,7 @@ from ui.attachments import attachment_panel
 from ui.forms import (EntryForm, agency_picker, caption_limit, in_read_session, open_entry_page,
                       record_actions, status_text)
 from ui.i18n import pick, t
+from ui.components import inert
 
 user, (may_ask, may_answer), agencies = open_entry_page(
     "执法协作", ["assist.create", "assist.answer"], "您的角色不能登记执法协作。")
@@ -55,10 +56,10 @@ with answer_tab:
     load = in_read_session(assistance_for_edit)
 
     def details(record, version) -> None:
-        st.markdown(f"**{record.number}** {record.subject}")
+        st.markdown(f"**{inert(record.number)}** {inert(record.subject)}")
         st.markdown(
             f"{pick(lifecycle.ASSISTANCE_KIND_LABELS.get(record.kind, (record.kind,) * 2))} · "
-            f"{record.from_agency} → {record.to_agency} · {t('请求日期')} {record.requested_on} · "
+            f"{inert(record.from_agency)} → {inert(record.to_agency)} · {t('请求日期')} {record.requested_on} · "
             f"{t('答复期限')} {record.due_on}" + (f"（{t('暂定')}）" if record.due_provisional else "")
             + (f" · {t('已延期')}" if record.extended else "")
         )

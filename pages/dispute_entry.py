@@ -17,6 +17,7 @@ from ui.attachments import attachment_panel, paper_button
 from ui.forms import (EntryForm, agencies_picker, agency_picker, caption_limit, in_read_session,
                       open_entry_page, record_actions, status_text)
 from ui.i18n import pick, t
+from ui.components import inert
 
 user, (may_raise, may_advance, may_resolve), agencies = open_entry_page(
     "职责争议登记", ["dispute.raise", "dispute.advance", "dispute.resolve"], "您的角色不能登记职责争议。")
@@ -77,15 +78,15 @@ with open_tab:
 
     def details(record, version) -> None:
         named = matters_of(record.id)
-        st.markdown(f"**{record.number}** {record.subject}")
+        st.markdown(f"**{inert(record.number)}** {inert(record.subject)}")
         st.markdown(
-            f"{t('争议各方')}：{'、'.join(name for _, name in record.parties)} · "
+            f"{t('争议各方')}：{inert('、'.join(name for _, name in record.parties))} · "
             f"{t('当前阶段')}：{status_text('dispute', record.stage)}（{t('自')} {record.stage_since}）"
         )
-        st.markdown(f"{t('先行处置单位')}：{record.interim_handler or '—'}"
-                    + (f" · {t('关联移送')} {record.referral_number}" if record.referral_number else ""))
+        st.markdown(f"{t('先行处置单位')}：{inert(record.interim_handler) or '—'}"
+                    + (f" · {t('关联移送')} {inert(record.referral_number)}" if record.referral_number else ""))
         for stage, entered_on, note, who in record.stages:
-            st.caption(f"{entered_on} · {status_text('dispute', stage)} · {who or ''} {note or ''}")
+            st.caption(f"{entered_on} · {status_text('dispute', stage)} · {inert(who)} {inert(note)}")
         st.caption(t("表单版本 v{version}", version=version))
         # What the responsibility list says of the matters in dispute.
         st.markdown(t("**争议涉及的事项及权责清单的规定**"))
@@ -93,7 +94,7 @@ with open_tab:
             st.caption(t("尚未指明涉及权责清单中的哪些事项。"))
         for m in named:
             cited = t("（经 {number} 裁决确定，{day}）", number=m.settled_by, day=m.settled_on) if m.settled_by else ""
-            st.markdown(t("{matter}：清单规定由 **{agency}** 负责{cited}", matter=m.matter, agency=m.agency,
+            st.markdown(t("{matter}：清单规定由 **{agency}** 负责{cited}", matter=inert(m.matter), agency=inert(m.agency),
                           cited=cited))
         attachment_panel(user, "dispute", record.id, [aid for aid, _name in record.parties])
         if any(stage == "recommendation" for stage, *_rest in record.stages):

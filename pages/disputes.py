@@ -13,6 +13,7 @@ from rules.lifecycle import DISPUTE_OPEN_STAGES, STATUS_LABELS
 from ui import cache, components as ui, filters
 from ui.i18n import pick, t
 from ui.session import require
+from ui.components import inert
 
 me = require("read.figures")
 ui.page_style()
@@ -111,9 +112,9 @@ if picked is not None:
     if det is None:
         st.warning(t("该争议已不存在。"))
     else:
-        st.subheader(f"{det.number}　{det.subject}")
+        st.subheader(f"{inert(det.number)}　{inert(det.subject)}")
         if det.description:
-            st.markdown(det.description)
+            st.text(det.description)  # typed text, lines kept, never markdown
         st.markdown(
             "\n".join(
                 [

@@ -11,7 +11,7 @@ from data_access.queries import meetings as mq
 from data_access.queries.agencies import agency_options
 from rules.permissions import can, scope_for
 from ui import components, filters, projector
-from ui.components import kpi_row, light_text
+from ui.components import kpi_row, light_text, inert
 from ui.forms import EntryForm, caption_limit, status_text
 from ui.i18n import t
 from ui.session import require
@@ -69,18 +69,18 @@ with read_session() as session:
     notes = mq.decision_notes(session, row.id)
 
 with st.container(border=True):
-    st.markdown(f"**{row.text}**")
+    st.markdown(f"**{inert(row.text)}**")
     st.caption(t("{meeting}（{held}）· 牵头：{lead} · 配合：{co} · 完成时限：{due} · {state}",
-                 meeting=row.meeting_number, held=row.meeting_held_on.isoformat(), lead=row.lead_agency,
-                 co="、".join(row.co_agencies) or "—", due=row.due_on.isoformat(),
+                 meeting=row.meeting_number, held=row.meeting_held_on.isoformat(), lead=inert(row.lead_agency),
+                 co=inert("、".join(row.co_agencies)) or "—", due=row.due_on.isoformat(),
                  state=light_text(row.light) if row.status == "open" else status_text("decision", row.status)))
     if row.status == "done":
-        st.success(t("已于 {d} 完成：{e}", d=row.done_on.isoformat(), e=row.evidence or ""))
+        st.success(t("已于 {d} 完成：{e}", d=row.done_on.isoformat(), e=inert(row.evidence)))
     st.markdown(f"**{t('进展情况')}**")
     if not notes:
         st.caption(t("尚无进展报告。"))
     for n in notes:
-        st.markdown(f"- {n.on.isoformat()} · {n.agency or n.username}：{n.note}")
+        st.markdown(f"- {n.on.isoformat()} · {inert(n.agency or n.username)}：{inert(n.note)}")
 
 responsible = set(row.agency_ids)
 may_progress = can(user.role, "decision.progress") and (

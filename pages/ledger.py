@@ -17,6 +17,7 @@ from rules import permissions
 from ui import cache, components as ui, filters
 from ui.i18n import pick, t
 from ui.session import require
+from ui.components import inert
 
 me = require("read.cases")
 ui.page_style()
@@ -33,7 +34,7 @@ if member and me.agency_id is None:
     ui.empty(t("您的账号没有关联成员单位，请联系联席会议办公室。"))
     st.stop()
 if member:
-    st.caption(t("显示本单位（{a}）移送或接收的案件。", a=names.get(me.agency_id, "")))
+    st.caption(t("显示本单位（{a}）移送或接收的案件。", a=inert(names.get(me.agency_id, ""))))
 
 # ---------------------------------------------------------------- filters
 all_dates = filters.toggle(t("不限移送日期"), "flt_ledger_all_dates", False)
@@ -152,7 +153,7 @@ if picked is not None:
     if det is None:
         st.warning(t("该案件已不存在。"))
     else:
-        st.subheader(f"{det.number}　{det.title}")
+        st.subheader(f"{inert(det.number)}　{inert(det.title)}")
         left, right = st.columns(2)
         left.markdown(
             "\n".join(

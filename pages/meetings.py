@@ -14,7 +14,7 @@ from data_access.queries import meetings as mq
 from data_access.queries.agencies import agency_options
 from rules.permissions import can
 from ui import filters, projector
-from ui.components import DOCX_MIME
+from ui.components import DOCX_MIME, inert
 from ui.forms import EntryForm, caption_limit, last_refusal, one_click, status_text
 from ui.i18n import t
 from ui.session import actor
@@ -147,13 +147,13 @@ with read_session() as session:
     people, observers = mq.meeting_people(session, meeting.id)
 
 with st.container(border=True):
-    st.markdown(f"**{meeting.number} {meeting.title}** · {status_text('meeting', meeting.status)}")
+    st.markdown(f"**{inert(meeting.number)} {inert(meeting.title)}** · {status_text('meeting', meeting.status)}")
     st.caption(t("日期：{d} {s}；地点：{p}；主持：{c}；议题征集截止：{cut}", d=meeting.held_on.isoformat(),
-                 s=meeting.start_time or "", p=meeting.place or "—", c=meeting.chair_name or "—",
+                 s=meeting.start_time or "", p=inert(meeting.place) or "—", c=inert(meeting.chair_name) or "—",
                  cut=meeting.agenda_cutoff.isoformat()))
-    st.caption(t("参会单位（{n}）：", n=sum(p.invited for p in people)) + "、".join(p.name for p in people if p.invited))
+    st.caption(t("参会单位（{n}）：", n=sum(p.invited for p in people)) + inert("、".join(p.name for p in people if p.invited)))
     if observers:
-        st.caption(t("列席人员：") + "、".join(f"{o.name}（{o.capacity or ''}）" for o in observers))
+        st.caption(t("列席人员：") + inert("、".join(f"{o.name}（{o.capacity or ''}）" for o in observers)))
 
     def act(command, *args, **kwargs) -> None:
         one_click("meetings.error", command, *args, **kwargs)

@@ -14,6 +14,7 @@ from rules.metrics import DEDUCTION, METRIC_LABELS, RATE_FIELDS, SCORE_ITEMS, SC
 from ui import cache, components as ui, filters
 from ui.i18n import lang, pick, t
 from ui.session import actor
+from ui.components import inert
 
 me = actor()
 ui.page_style()
@@ -72,7 +73,7 @@ if chosen is not None and chosen in by_id:
         rank_text = t("{k}第{r}名 / 共{n}个参评单位", k=KIND[row.kind], r=row.rank, n=peers)
     else:
         rank_text = t("样本不足（考核{j}件，少于{m}件），不参与排名", j=row.judged, m=scoring.min_items)
-    st.subheader(f"{row.name} · {rank_text}")
+    st.subheader(f"{inert(row.name)} · {rank_text}")
     cards = [("score", ui.num(row.score) if row.rank else "—",
               None if row.score_change is None or not row.rank else f"{row.score_change:+.1f}"),
              ("judged", f"{row.judged:,}", None)]

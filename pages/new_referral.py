@@ -14,6 +14,7 @@ from rules.permissions import can, scope_for
 from ui.forms import EntryForm, referral_inputs, status_text
 from ui.i18n import t
 from ui.session import actor
+from ui.components import inert
 
 user = actor()
 st.title(t("新建移送"))
@@ -50,7 +51,7 @@ matter_id = st.selectbox(
 form.slot("matter_id")
 listed = matters.get(matter_id)
 if listed is not None:
-    st.info(t("权责清单：该事项由 {agency} 负责。", agency=listed.agency), icon=":material/menu_book:")
+    st.info(t("权责清单：该事项由 {agency} 负责。", agency=inert(listed.agency)), icon=":material/menu_book:")
 with st.form("new_referral_form", enter_to_submit=False):
     values = referral_inputs(form, agencies, today=today, sender=user.agency_id, sender_locked=own_only)
     values["matter_id"] = matter_id

@@ -69,10 +69,10 @@ with open_tab:
     load = in_read_session(operation_for_edit)
 
     def details(record, version) -> None:
-        st.markdown(f"**{record.number}** {record.title}")
+        st.markdown(f"**{inert(record.number)}** {inert(record.title)}")
         st.markdown(
             f"{pick(lifecycle.JOINT_OP_MECHANISMS.get(record.mechanism, (record.mechanism,) * 2))} · "
-            f"{t('牵头单位')}：{record.lead_agency} · {t('参与单位')}：{'、'.join(record.participants) or '—'}"
+            f"{t('牵头单位')}：{inert(record.lead_agency)} · {t('参与单位')}：{inert('、'.join(record.participants)) or '—'}"
         )
         st.markdown(
             f"{t('申请日期')} {record.applied_on or '—'} · {t('审批期限')} {record.decision_due_on or '—'} · "

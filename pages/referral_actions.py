@@ -17,6 +17,7 @@ from ui.attachments import attachment_panel, paper_button
 from ui.forms import caption_limit, record_actions, referral_inputs, status_text
 from ui.i18n import pick, t
 from ui.session import actor
+from ui.components import inert
 
 ACTIONS = {
     "acknowledge": "受理告知",
@@ -48,7 +49,7 @@ def load(record_id):
 
 
 def details(record, version) -> None:
-    st.subheader(f"{record.number} {record.title}")
+    st.subheader(f"{inert(record.number)} {inert(record.title)}")
     a, b, c = st.columns(3)
     a.markdown(f"**{t('状态')}**：{status_text('referral', record.status)}")
     a.markdown(f"**{t('移送单位')}**：{record.from_agency}")
@@ -61,17 +62,17 @@ def details(record, version) -> None:
     c.markdown(f"**{t('受理告知日期')}**：{record.ack_on or '—'}")
     c.markdown(f"**{t('结果反馈日期')}**：{record.result_on or '—'}")
     if record.ack_reason:
-        st.markdown(f"**{t('受理/退回理由')}**：{record.ack_reason}")
+        st.markdown(f"**{t('受理/退回理由')}**：{inert(record.ack_reason)}")
     change = record.last_change
     st.caption(
         t("表单版本 v{version}", version=version)
-        + (t("；最后修改：{who}，{at}", who=change.username, at=f"{change.at:%Y-%m-%d %H:%M}") if change else "")
+        + (t("；最后修改：{who}，{at}", who=inert(change.username), at=f"{change.at:%Y-%m-%d %H:%M}") if change else "")
     )
     with st.expander(t("办理记录")):
         for at, who, old, new, note in record.history:
             step = f"{status_text('referral', old)} → " if old else ""
-            st.caption(f"{at:%Y-%m-%d %H:%M} · {who or ''} · {step}{status_text('referral', new)}"
-                       + (f" · {note}" if note else ""))
+            st.caption(f"{at:%Y-%m-%d %H:%M} · {inert(who)} · {step}{status_text('referral', new)}"
+                       + (f" · {inert(note)}" if note else ""))
     if version != record.version:
         st.warning(t("此案件在您打开后已被他人修改，保存将被拒绝；请点“重新载入最新内容”。"))
     attachment_panel(user, "referral", record.id, [record.from_agency_id, record.to_agency_id])

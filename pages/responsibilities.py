@@ -13,7 +13,7 @@ from data_access.queries import responsibilities as queries
 from data_access.queries.agencies import agency_options
 from data_access.responsibilities import export_responsibilities, import_responsibilities
 from rules.permissions import can
-from ui.components import download_excel
+from ui.components import download_excel, inert
 from ui.forms import EntryForm, agency_picker
 from ui.i18n import say, t
 from ui.session import actor
@@ -134,7 +134,7 @@ with edit_tab:
         with st.expander(t("修改记录")):
             for h in history:
                 changed = "；".join(f"{k}: {(h.before or {}).get(k)} → {v}" for k, v in (h.after or {}).items())
-                st.caption(f"{h.at:%Y-%m-%d %H:%M} · {h.username} · {h.action} · {changed}")
+                st.caption(f"{h.at:%Y-%m-%d %H:%M} · {inert(h.username)} · {inert(h.action)} · {inert(changed)}")
 
 with new_tab:
     form = EntryForm("resp_new")

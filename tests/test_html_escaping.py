@@ -24,12 +24,17 @@ from data_access.db import read_session, write_session
 from data_access.models import AgendaItem, Agency, Base, Decision, Meeting, User
 from rules import permissions
 from tests.support.databases import database_at, seeded_city
+from ui.components import inert
 from ui.menu import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-PAYLOADS = ('<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><b>x</b>')
+PAYLOADS = ('<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><b>x</b>',
+            '[点我](https://evil.example/)')
 # What each payload looks like when it went into the page unescaped.
 LIVE = ("<script", "<img", "<b>x</b>")
+# Markdown is read wherever Streamlit draws text (markdown, captions, alerts, labels): a typed
+# link there would be a live link, with or without unsafe_allow_html.
+LIVE_MARKDOWN = "](https://evil.example/)"
 # Codes, keys and secrets: not free text a user types, and pages look them up.
 NOT_TEXT = {
     "kind", "status", "role", "language", "stage", "urgency", "ack_outcome", "mechanism",
@@ -128,13 +133,42 @@ def html_bodies(at: AppTest) -> list[tuple[str, str]]:
     return found
 
 
+def markdown_texts(at: AppTest) -> list[tuple[str, str]]:
+    """Every text of the page that Streamlit reads as markdown: bodies of markdown, captions,
+    headings and alerts, and the labels of expanders, tabs and widgets."""
+    found = []
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        stack.extend(getattr(node, "children", {}).values())
+        proto = getattr(node, "proto", None)
+        if proto is None:
+            continue
+        kind = getattr(node, "type", "") or type(node).__name__
+        if kind == "html" or (getattr(proto, "allow_html", False) and proto.body.lstrip().startswith("<")):
+            continue  # an HTML block: markdown is not read inside it (its text is escaped as HTML)
+        for field in ("body", "label"):
+            value = getattr(proto, field, None)
+            if isinstance(value, str) and value:
+                found.append((f"{kind}.{field}", value))
+    return found
+
+
+def _around(body: str, live: str) -> str:
+    at = body.find(live)
+    return body[max(0, at - 80):at + 80]
+
+
 def assert_inert(at: AppTest, where: str) -> int:
     assert not at.exception, (where, at.exception)
     bodies = html_bodies(at)
     for source, body in bodies:
         for live in LIVE:
-            assert live not in body, f"{where}: {source} carries live markup {live!r}: …{body[max(0, body.find(live) - 80):body.find(live) + 80]}…"
-    return len(bodies)
+            assert live not in body, f"{where}: {source} carries live markup {live!r}: …{_around(body, live)}…"
+    texts = markdown_texts(at)
+    for source, body in texts:
+        assert LIVE_MARKDOWN not in body, f"{where}: {source} carries a live markdown link: …{_around(body, LIVE_MARKDOWN)}…"
+    return len(bodies) + len(texts)
 
 
 def run_page(path: str, actor: Actor, **query) -> AppTest:
@@ -147,11 +181,15 @@ def run_page(path: str, actor: Actor, **query) -> AppTest:
 
 
 def test_every_page_for_every_role_shows_payloads_as_text(hostile_city):
-    checked = 0
+    checked, problems = 0, []
     for spec in PAGES:
         for role in [r for r in permissions.ROLES if spec.open_to(r)]:
             at = run_page(spec.path, hostile_city["users"][role])
-            checked += assert_inert(at, f"{spec.path} as {role}")
+            try:
+                checked += assert_inert(at, f"{spec.path} as {role}")
+            except AssertionError as exc:
+                problems.append(str(exc).splitlines()[0])
+    assert not problems, "\n".join(problems)
     assert checked > 20  # the pages do build HTML: the check looked at something
 
 
@@ -194,5 +232,5 @@ def test_the_app_with_its_sidebar_after_signing_in(hostile_city, monkeypatch):
     with read_session() as s:
         name = s.scalar(select(User.display_name).where(User.username == "admin"))
     assert any(p in name for p in PAYLOADS)
-    assert any(name in m.value for m in at.sidebar.markdown)  # signed in, the name shown as text
+    assert any(inert(name) in m.value for m in at.sidebar.markdown)  # signed in, the name shown as text
     assert_inert(at, "app after sign-in")

@@ -48,6 +48,7 @@ from data_access.config import demo_cookie_key
 from data_access.db import database_url, dry_session, get_engine, read_session, write_session
 from data_access.queries.admin import demo_accounts
 from rules.lifecycle import ROLE_LABELS
+from ui.components import inert
 from ui.i18n import LANGUAGES, lang, pick, say, t
 
 log = logging.getLogger(__name__)
@@ -448,10 +449,10 @@ def sidebar(actor: Actor) -> None:
     with st.sidebar:
         with st.container(border=True):
             name = user.display_name if user else actor.username
-            st.markdown(f"**{name}** · `{actor.username}`")
+            st.markdown(f"**{inert(name)}** · `{actor.username}`")
             role = pick(ROLE_LABELS.get(actor.role, (actor.role, actor.role)))
             agency = user.agency_name if user else None
-            st.caption(f"{role}{' · ' + agency if agency else ''}")
+            st.caption(f"{role}{' · ' + inert(agency) if agency else ''}")
             _password_popover()
             st.button(
                 t("退出登录"), key="logout_button", on_click=_request_logout, icon=":material/logout:",

@@ -34,6 +34,7 @@ from rules import lifecycle
 from rules.permissions import can
 from ui.i18n import lang, pick, say, t
 from ui.session import actor
+from ui.components import inert
 
 _ERRORS = "__errors"
 _GENERAL = "__general"
@@ -67,9 +68,9 @@ def show_refusal(exc: CommandError) -> None:
     fields = list(exc.field_errors.values())
     if len(fields) > 1:
         summary = Message(f"有 {len(fields)} 处需要修改：", f"{len(fields)} things need fixing:")
-        st.error("\n".join([say(summary), *(f"- {say(m)}" for m in fields)]), icon=":material/error:")
+        st.error("\n".join([inert(say(summary)), *(f"- {inert(say(m))}" for m in fields)]), icon=":material/error:")
     else:
-        st.error(say(exc.message), icon=":material/error:")
+        st.error(inert(say(exc.message)), icon=":material/error:")
 
 
 def one_click(state_key: str, command: Callable, *args, **kwargs) -> None:
@@ -152,7 +153,7 @@ class EntryForm:
         """Call before drawing the form: shows the confirmation of the last save."""
         done = st.session_state.get(self._notice)
         if done:
-            st.success(done, icon=":material/check_circle:")
+            st.success(inert(done), icon=":material/check_circle:")
 
     # ------------------------------------------------------------------ error slots
     def slot(self, field: str) -> None:
@@ -161,14 +162,14 @@ class EntryForm:
         self._slots[field] = placeholder
         message = (self._state(_ERRORS) or {}).get(field)
         if message:
-            placeholder.error(say(message), icon=":material/error:")
+            placeholder.error(inert(say(message)), icon=":material/error:")
 
     def general_slot(self) -> None:
         """Reserve the place for errors that belong to no single field (permission, stale)."""
         self._general = st.empty()
         message = self._state(_GENERAL)
         if message:
-            self._general.error(say(message), icon=":material/error:")
+            self._general.error(inert(say(message)), icon=":material/error:")
 
     # ------------------------------------------------------------------ versions
     def shown_version(self, record_id: int, current_version: int) -> int:
@@ -248,7 +249,7 @@ class EntryForm:
             st.warning(t("可能重复：以下移送案件名称相同、单位相同，且日期相差不到7天。请核对后再保存。"),
                        icon=":material/content_copy:")
             for line in held[1]:
-                st.markdown(f"- {line}")
+                st.markdown(f"- {inert(line)}")
             left, right = st.columns(2)
             anyway = left.button(t("不是重复，仍然保存"), key=f"{self.name}__save_anyway", type="primary")
             if right.button(t("取消"), key=f"{self.name}__cancel_dupes"):
