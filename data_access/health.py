@@ -28,7 +28,7 @@ INIT_DB = "python -m data_access init-db"
 
 @dataclass(frozen=True)
 class DatabaseProblem:
-    kind: str  # "read_only" | "unreachable" | "schema" | "other"
+    kind: str  # "read_only" | "unreachable" | "schema" | "busy" | "other"
     zh: str
     en: str
 
@@ -68,6 +68,25 @@ def _sqlstate(orig) -> str | None:
     return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
 
 
+# What a database says when another writer holds the lock for longer than it waits:
+# SQLite's busy errors; PostgreSQL's lock_not_available, serialization_failure, deadlock.
+_BUSY_WORDS = ("database is locked", "database is busy", "database table is locked")
+_BUSY_STATES = {"55P03", "40001", "40P01"}
+BUSY = DatabaseProblem(
+    "busy",
+    "数据库正忙（其他用户正在保存）：本次没有保存任何内容，请稍后再试一次。",
+    "The database is busy (others are saving): nothing was saved; please try again in a moment.",
+)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` says only that another writer held the database too long: trying the
+    same write again later can succeed."""
+    orig = getattr(exc, "orig", None) or exc
+    lowered = str(orig).lower()
+    return any(w in lowered for w in _BUSY_WORDS) or _sqlstate(orig) in _BUSY_STATES
+
+
 def diagnose(exc: BaseException, url: str) -> DatabaseProblem:
     """The problem behind ``exc`` (a SQLAlchemy or driver error) on the database at ``url``."""
     orig = getattr(exc, "orig", None) or exc
@@ -77,6 +96,8 @@ def diagnose(exc: BaseException, url: str) -> DatabaseProblem:
     sqlite = sqlite_file(url) is not None or make_url(url).get_backend_name() == "sqlite"
     if "readonly database" in lowered or "read-only" in lowered or state == "25006":
         return read_only_problem(url)
+    if is_busy(exc):
+        return BUSY
     if sqlite and "unable to open database file" in lowered:
         return DatabaseProblem(
             "unreachable",

@@ -15,6 +15,7 @@ share :data:`LONG_TEXT_LIMIT`.
 from __future__ import annotations
 
 import re
+import time as clock
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
 from sqlalchemy import Engine, String, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,6 +39,7 @@ from data_access.commands.base import (
     check_version,
     snapshot,
 )
+from data_access import health
 from data_access.db import write_session
 from data_access.models import Agency
 
@@ -403,10 +405,23 @@ _CHANGED_UNDERNEATH = ("该记录刚被其他用户修改，您的保存未执�
                        "The record was just changed by another user; nothing was overwritten. Reload and try again.")
 
 
+class Busy(CommandError):
+    """Another writer held the database for longer than a write waits (and the retries of
+    :func:`run_write` did not get through): nothing was saved, trying again later can work."""
+
+    def __init__(self):
+        super().__init__(health.BUSY.pair)
+
+
+#: How long run_write waits before each retry after the database said it was busy.
+BUSY_RETRY_SECONDS = (0.2, 0.5)
+
+
 @contextmanager
 def unit_of_work(engine: Engine | None = None, uow: Session | None = None) -> Iterator[Session]:
     """The session a command writes in: its own transaction (committed on leaving), or a
-    savepoint of the caller's open unit of work ``uow`` (committed by the caller)."""
+    savepoint of the caller's open unit of work ``uow`` (committed by the caller). A busy
+    database (SQLite has already waited its busy timeout) becomes :class:`Busy`."""
     try:
         if uow is None:
             with write_session(engine) as session:
@@ -416,6 +431,10 @@ def unit_of_work(engine: Engine | None = None, uow: Session | None = None) -> It
                 yield uow
     except StaleDataError:
         raise StaleEdit(_CHANGED_UNDERNEATH) from None
+    except OperationalError as exc:
+        if health.is_busy(exc):
+            raise Busy() from None
+        raise
 
 
 def run_write(
@@ -426,7 +445,8 @@ def run_write(
     attempts: int = 3,
 ) -> T:
     """Run ``work`` in one all-or-nothing transaction, retrying when another writer took the
-    same number meanwhile; a row changed underneath becomes :class:`StaleEdit`.
+    same number meanwhile, and briefly when the database was busy (then :class:`Busy`); a row
+    changed underneath becomes :class:`StaleEdit`.
 
     ``uow`` is an open write session (:func:`data_access.db.write_session`) that the caller
     commits: the CLI, the importer and tests compose several commands in one transaction that
@@ -441,16 +461,24 @@ def run_write(
             raise CommandError(_CLASH) from None
         except StaleDataError:
             raise StaleEdit(_CHANGED_UNDERNEATH) from None
-    for attempt in range(attempts):
+    busy_waits = list(BUSY_RETRY_SECONDS)
+    attempt = 0
+    while True:
         try:
             with write_session(engine) as session:
                 return work(session)
         except IntegrityError:
-            if attempt == attempts - 1:
+            attempt += 1
+            if attempt >= attempts:
                 raise CommandError(_CLASH) from None
         except StaleDataError:
             raise StaleEdit(_CHANGED_UNDERNEATH) from None
-    raise AssertionError("unreachable")
+        except OperationalError as exc:
+            if not health.is_busy(exc):
+                raise
+            if not busy_waits:
+                raise Busy() from None
+            clock.sleep(busy_waits.pop(0))  # the other writer is usually done by then
 
 
 def moment(day: date | None, at: time | None) -> datetime | None:
