@@ -191,7 +191,7 @@ def login(live_app):
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(password)
         page.get_by_role("button", name="登录").click()
-        page.get_by_label("用户名").wait_for(state="detached", timeout=30_000)
+        page.get_by_label("用户名").wait_for(state="detached", timeout=60_000)  # a loaded machine
         _wait_idle(page)
 
     return sign_in

@@ -143,12 +143,12 @@ def test_a_deactivated_users_cookie_lets_nobody_in(live_app, new_page, login, wa
     engine = db.make_engine(live_app.database_url)
     with db.write_session(engine) as s:
         clerk = s.scalars(select(User).where(User.username == "clerk01")).one()
-        users.deactivate_user(SYSTEM, clerk.id, uow=s)
+        users.deactivate_user(SYSTEM, clerk.id, uow=s, expected_version=None)
     try:
         page.reload()
         wait_idle(page)
         assert login_form_count(page) == 1  # ... until the account is deactivated
     finally:
         with db.write_session(engine) as s:
-            users.reactivate_user(SYSTEM, s.scalars(select(User).where(User.username == "clerk01")).one().id, uow=s)
+            users.reactivate_user(SYSTEM, s.scalars(select(User).where(User.username == "clerk01")).one().id, uow=s, expected_version=None)
         engine.dispose()

@@ -45,9 +45,9 @@ def _setup(database_url: str):
                                     party_ids=[town_id, other_holder], opened_on=today - timedelta(days=10),
                                     engine=engine)
     with db.write_session(engine) as session:
-        list_commands.set_dispute_matters(office, raised.id, [other_id], uow=session)
+        list_commands.set_dispute_matters(office, raised.id, [other_id], uow=session, expected_version=None)
     for _ in range(4):
-        disputes.advance_dispute(office, raised.id, on=today - timedelta(days=1), note="推进", engine=engine)
+        disputes.advance_dispute(office, raised.id, on=today - timedelta(days=1), note="推进", engine=engine, expected_version=None)
     engine.dispose()
     return clerk, matter, code, raised.number, other_matter, ruled_name
 
