@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from data_access.commands import decisions as dc
 from data_access.commands import meetings as mc
@@ -157,14 +156,14 @@ if running and at is not None:
     left, right = st.columns([5, 2])
     left.markdown(f"**{t('投影中')}**：{at + 1}/{len(items)} · {inert(shown.title)}")
     with right:
-        components.html(projector.countdown_html(countdown(meeting.item_started_at, shown.minutes, projector.now()),
+        st.iframe(projector.countdown_html(countdown(meeting.item_started_at, shown.minutes, projector.now()),
                                                  projector.clock_key(meeting)), height=56)
 elif running:
     st.markdown(f"**{t('投影中')}**：{t('会议小结')}")
 
 # PageDown / PageUp (presenter remotes) press 下一项 / 上一项, here and from the projector's window.
 with st.container(key="room_keys"):
-    components.html("""<script>
+    st.iframe("""<script>
 const doc = window.parent.document;
 function press(label) {
   const b = [...doc.querySelectorAll('button')].find(x => x.innerText.trim().endsWith(label));
@@ -179,7 +178,7 @@ if (!window.parent.jmKeys) {
   doc.addEventListener('keydown', key);
   new BroadcastChannel('jm-remote').onmessage = m => press(m.data === 'next' ? '下一项' : '上一项');
 }
-</script>""", height=0)
+</script>""", height=1)  # hidden by the page style; st.iframe takes no 0
 
 # --------------------------------------------------------------------------- one section at a time
 SECTIONS = {"attendance": t("① 出席登记"), "items": t("②③ 议题与议定事项"), "close": t("④⑤ 结束与纪要")}

@@ -9,7 +9,6 @@ Nothing here needs the mouse; a corner link leaves projector mode.
 """
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from data_access.db import read_session
 from data_access.queries import meetings as mq
@@ -62,16 +61,16 @@ def live() -> None:
     st.markdown(slide + marks, unsafe_allow_html=True)
     if clock:
         with st.container(key="jm_clock"):
-            components.html(clock, height=96)
+            st.iframe(clock, height=96)
 
 
 live()
 
 # A presenter remote aimed at this window: PageDown / PageUp go to the console's 下一项 / 上一项.
 with st.container(key="jm_keys"):
-    components.html("""<script>
+    st.iframe("""<script>
 const ch = new BroadcastChannel('jm-remote');
 window.parent.document.addEventListener('keydown', e => {
   if (e.key === 'PageDown' || e.key === 'PageUp') { e.preventDefault(); ch.postMessage(e.key === 'PageDown' ? 'next' : 'prev'); }
 });
-</script>""", height=0)
+</script>""", height=1)  # hidden by the page style; st.iframe takes no 0

@@ -423,7 +423,8 @@ def test_attendance_and_closing(world):
 def test_decisions_are_recorded_in_session_and_validated(world):
     m, (first, _) = _approved_meeting(world)
     kw = dict(text="住建局牵头，10日内完成占道经营整治", lead_agency_id=world.housing,
-              co_agency_ids=[world.east], due_on=MEETING_ON + timedelta(days=10), item_id=first, today=MEETING_ON)
+              co_agency_ids=[world.east], due_on=MEETING_ON + timedelta(days=10), item_id=first, today=MEETING_ON,
+              expected_version=None)
     with pytest.raises(CommandError):
         dc.record_decision(OFFICE, m.id, **kw)  # not in session yet
     mc.start_session(CHAIR, m.id, now=ON_THE_DAY, expected_version=None)

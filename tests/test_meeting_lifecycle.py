@@ -196,6 +196,7 @@ def test_a_meeting_from_scheduling_to_follow_up(empty_db, monkeypatch):
     assert attendance[w.housing] == ("deputised", "张科长") and attendance[w.market] == ("absent", None)
     assert attendance[w.east] == ("present", None)
     assert all(status == "present" or agency in (w.housing, w.market) for agency, (status, _) in attendance.items())
+    room.run()  # the console shows the meeting as it now is (its buttons carry the version shown)
 
     # --- 5. Closing: the projector shows the decisions; the minutes are there.
     click(room, "结束讨论，投影会议小结")

@@ -280,7 +280,7 @@ def test_returned_referral_is_revised_and_sent_again(world):
     fields = dict(title="某小区违法搭建（补正）", to_agency_id=world.housing, discovered_on=date(2026, 9, 28),
                   domain="规划建设", approved_by="李镇长", materials=["移送函", "现场照片", "询问笔录"])
     with pytest.raises(PermissionDenied):
-        cmd.revise_referral(world.clerk(world.housing), saved.id, **fields, today=TODAY)
+        cmd.revise_referral(world.clerk(world.housing), saved.id, **fields, today=TODAY, expected_version=None)
     revised = cmd.revise_referral(sender, saved.id, **fields, note="已补询问笔录", send=True,
                                   sent_on=date(2026, 10, 12), expected_version=returned.version, today=TODAY)
     assert revised.status == "sent"
