@@ -163,12 +163,15 @@ def _wait_idle(page, *, settle_ms: int = 800, timeout_ms: int = 45_000) -> None:
     deadline = time.time() + timeout_ms / 1000
     quiet_since = None
     while time.time() < deadline:
+        # Connected first: right after a navigation the page reads "notRunning" before its
+        # websocket is up and its first run has started.
         state = page.evaluate(
             "(polling) => { const a = document.querySelector('[data-testid=stApp]');"
-            " return a ? [a.getAttribute('data-test-script-state'), !!document.querySelector(polling)] : [null, false]; }",
+            " return a ? [a.getAttribute('data-test-script-state'), !!document.querySelector(polling),"
+            " a.getAttribute('data-test-connection-state')] : [null, false, null]; }",
             POLLING,
         )
-        if state[0] == "notRunning":
+        if state[0] == "notRunning" and state[2] == "CONNECTED":
             quiet_since = quiet_since or time.time()
             if state[1] or (time.time() - quiet_since) * 1000 >= settle_ms:
                 return
