@@ -269,4 +269,12 @@ EN = {
     "已提出、待对方答复的协作请求": "Our assistance requests awaiting an answer",
     "被请求单位": "Requested agency",
     "本单位的协作请求均已得到答复。": "Every assistance request of ours has been answered.",
+    # Referral rounds and hours (DOMAIN.md, Rounds and Hours)
+    "时间未填": "time not given",
+    "第{n}次移送": "Sending {n}",
+    "（当前）": " (current)",
+    "移送轮次": "Sendings (rounds)",
+    "轮次": "Round",
+    "紧急移送时限（24小时）：{at}": "Urgent: to be sent within 24 hours, by {at}",
+    "发现时间未填：紧急移送时限按发现次日24时计。": "Time of discovery not given: the urgent limit ends at the end of the day after discovery.",
 }
