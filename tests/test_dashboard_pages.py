@@ -353,6 +353,27 @@ def test_ledger_search_filter_and_detail(raw):
     assert list(deadlines["期限"]) == ["移送期限", "受理告知期限"]
 
 
+def test_ledger_detail_shows_each_round_and_says_when_a_time_was_not_given(raw):
+    """DOMAIN.md, Rounds and Hours: a referral sent again after 退回 shows 第1次移送 and
+    第2次移送 with each round's dates and answer; a date without its time says 时间未填."""
+    with read_session() as s:
+        target = s.scalars(select(models.Referral).where(models.Referral.round_no > 1)
+                           .order_by(models.Referral.id)).first()
+        first = s.scalars(select(models.ReferralRound).where(models.ReferralRound.referral_id == target.id)
+                          .order_by(models.ReferralRound.round_no)).first()
+    at = _run("ledger", _actor("office", raw), {"_kept_flt_ledger_all_dates": True})
+    at.text_input(key="flt_ledger_search").set_value(target.number).run()
+    at.selectbox(key="ledger_detail").set_value(target.id).run()
+    assert not at.exception
+    rounds = _frame_with(at, "轮次")
+    assert list(rounds["轮次"]) == [f"第{n}次移送" for n in range(1, target.round_no)] + [f"第{target.round_no}次移送（当前）"]
+    assert rounds["移送日期"].iloc[0].startswith(first.sent_on.isoformat())
+    assert rounds["受理结果"].iloc[0] == "退回" and rounds["受理告知"].iloc[0] == first.ack_on.isoformat()
+    text = "\n".join(m.value for m in at.markdown)
+    if target.discovered_at is None:
+        assert f"{target.discovered_on.isoformat()}（时间未填）" in text
+
+
 def test_period_and_filters_stay_put_between_pages(raw):
     """The kept filter values (what survives a page change) drive the next page."""
     actor = _actor("chair", raw)
