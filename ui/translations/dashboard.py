@@ -277,4 +277,7 @@ EN = {
     "轮次": "Round",
     "紧急移送时限（24小时）：{at}": "Urgent: to be sent within 24 hours, by {at}",
     "发现时间未填：紧急移送时限按发现次日24时计。": "Time of discovery not given: the urgent limit ends at the end of the day after discovery.",
+    "再次移送为第{n}次移送：第{m}次移送的日期、期限和退回答复原样保留，仍计入当时的统计。":
+        "Sending it again makes sending {n}: sending {m}'s dates, limit and returned answer are kept as they were "
+        "and still count in their period.",
 }
