@@ -5,6 +5,8 @@ Revises: 0004
 Create Date: 2026-12-01 00:00:00
 """
 
+from datetime import timedelta
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -16,9 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('send_due_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('round_no', sa.Integer(), server_default='1', nullable=False))
+    op.add_column('referrals', sa.Column('send_due_at', sa.DateTime(), nullable=True))
+    op.add_column('referrals', sa.Column('round_no', sa.Integer(), server_default='1', nullable=False))
     op.create_table(
         'referral_rounds',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -49,6 +50,22 @@ def upgrade() -> None:
     with op.batch_alter_table('referral_rounds', schema=None) as batch_op:
         batch_op.create_index('ix_referral_rounds_sent_on', ['sent_on'], unique=False)
         batch_op.create_index('ix_referral_rounds_to_sent', ['to_agency_id', 'sent_on'], unique=False)
+    _fill_urgent_moments()
+
+
+def _fill_urgent_moments() -> None:
+    """Urgent referrals recorded with their time of discovery get the moment their 24 hours
+    (the office's setting) ran out, so that their sending is judged in hours from now on."""
+    conn = op.get_bind()
+    hours = conn.execute(sa.text("SELECT value FROM rule_settings WHERE key = 'urgent_send_hours'")).scalar()
+    hours = int(hours) if hours else 24
+    rows = conn.execute(sa.text(
+        "SELECT id, discovered_at FROM referrals WHERE urgency = 'urgent' AND discovered_at IS NOT NULL"
+    ).columns(id=sa.Integer(), discovered_at=sa.DateTime())).all()
+    stmt = sa.text("UPDATE referrals SET send_due_at = :at WHERE id = :id").bindparams(
+        sa.bindparam("at", type_=sa.DateTime()))
+    for ref_id, found in rows:
+        conn.execute(stmt, {"id": ref_id, "at": found + timedelta(hours=hours)})
 
 
 def downgrade() -> None:
@@ -56,6 +73,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_referral_rounds_to_sent')
         batch_op.drop_index('ix_referral_rounds_sent_on')
     op.drop_table('referral_rounds')
-    with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.drop_column('round_no')
-        batch_op.drop_column('send_due_at')
+    # A plain DROP COLUMN (SQLite >= 3.35): a batch copy of referrals would have to drop the
+    # table that other tables' foreign keys point at.
+    op.drop_column('referrals', 'round_no')
+    op.drop_column('referrals', 'send_due_at')
