@@ -25,7 +25,7 @@ from data_access.db import read_session, write_session
 from data_access.importing import read_table
 from data_access.models import PublishedReport, Referral, ReferralRound
 from data_access.queries.bulletin import bulletin_figures, pending_corrections
-from data_access.queries.dashboard import LightBounds, unacknowledged_rows
+from data_access.queries.dashboard import LightBounds, monthly_trend, unacknowledged_rows
 from data_access.queries.metrics import agency_metrics_sql, metrics_report
 from data_access.queries.overdue import overdue_acknowledgements
 from data_access.queries.referrals import referral_detail
@@ -57,7 +57,7 @@ def _content(world, **overrides) -> dict:
 
 def _october(session=None) -> tuple:
     """October's figures as of its last day: every agency's metrics, the report's rows, the
-    overdue reports of two October days and the backlog query of one."""
+    overdue reports of two October days, the backlog query of one and the month's trend."""
 
     def read(s):
         return (
@@ -66,6 +66,7 @@ def _october(session=None) -> tuple:
             overdue_acknowledgements(s, date(2026, 10, 20)),
             overdue_acknowledgements(s, OCT_END),
             _backlog(s, date(2026, 10, 20)),
+            monthly_trend(s, OCT_END, months=1),
         )
 
     if session is not None:

@@ -377,15 +377,16 @@ def monthly_trend(session: Session, as_of: date, months: int = 12) -> list[Trend
 
     Counted per sending day from ``ix_referrals_sent_on`` alone (an index-only scan, no
     table row read) and summed into months here: twelve months of a province stay cheap.
+    Every sending counts in its month: an earlier round of a referral sent again after a
+    return (``referral_rounds``, DOMAIN.md, Rounds) too, as the period metrics count it.
     """
     first = month_start(as_of, months - 1)
     per_month: dict[tuple[int, int], int] = {}
-    for day, n in session.execute(
-        select(Referral.sent_on, func.count())
-        .where(Referral.sent_on >= first, Referral.sent_on <= as_of)
-        .group_by(Referral.sent_on)
-    ):
-        per_month[(day.year, day.month)] = per_month.get((day.year, day.month), 0) + n
+    for sent_on in (Referral.sent_on, ReferralRound.sent_on):
+        for day, n in session.execute(
+            select(sent_on, func.count()).where(sent_on >= first, sent_on <= as_of).group_by(sent_on)
+        ):
+            per_month[(day.year, day.month)] = per_month.get((day.year, day.month), 0) + n
     points = []
     for back in range(months - 1, -1, -1):
         start = month_start(as_of, back)
