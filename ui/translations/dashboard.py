@@ -53,7 +53,7 @@ EN = {
     # overview
     "{p} · 数据截至 {d}": "{p} · figures as of {d}",
     "本期移送案件": "Referrals sent",
-    "统计期间内发出的移送案件数": "Referrals sent in the period",
+    "统计期间内的移送次数（退回后再次移送计为新的一次）": "Sendings in the period (a re-send after a return is a new sending)",
     "待受理告知": "Awaiting acknowledgement",
     "已移送、截至统计日尚未书面告知受理情况": "Sent and not yet acknowledged in writing on the day shown",
     "受理告知超期": "Acknowledgement overdue",
