@@ -123,12 +123,18 @@ class Referral(Versioned, Base):
     approved_by: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(12), default="draft")
     send_due_on: Mapped[date | None] = mapped_column(Date)
+    # The moment an urgent referral had to be sent by (discovery time + 24 h), where the time
+    # of discovery is known; the sending is then judged in hours (migration 0007).
+    send_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     ack_due_on: Mapped[date | None] = mapped_column(Date)
     ack_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     ack_on: Mapped[date | None] = mapped_column(Date)
     ack_outcome: Mapped[str | None] = mapped_column(String(12))  # accepted / declined / returned
     ack_reason: Mapped[str | None] = mapped_column(Text)
     ack_workdays: Mapped[int | None] = mapped_column(Integer)
+    # Which sending this row holds (1 = the first): a re-send after 退回 moves the earlier
+    # round, unchanged, to ``referral_rounds`` and counts up (DOMAIN.md, Rounds).
+    round_no: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     result_on: Mapped[date | None] = mapped_column(Date)
     result_summary: Mapped[str | None] = mapped_column(Text)
     closed_on: Mapped[date | None] = mapped_column(Date)
@@ -145,6 +151,43 @@ class Referral(Versioned, Base):
     events: Mapped[list[ReferralEvent]] = relationship(
         back_populates="referral", order_by="ReferralEvent.id"
     )
+
+
+class ReferralRound(Base):
+    """An earlier, closed round of a referral (DOMAIN.md, Rounds): a sending that was
+    returned (退回), kept exactly as it was when the referral was sent again. Never updated.
+
+    The referral row holds the current round (``Referral.round_no``); the metrics and the
+    overdue report read acknowledgement items as these rows plus the referrals' own.
+    ``send_due_on``/``send_due_at`` are set on round 1 only: the sending is judged on the first
+    sending alone."""
+
+    __tablename__ = "referral_rounds"
+    __table_args__ = (
+        UniqueConstraint("referral_id", "round_no", name="uq_referral_rounds_round"),
+        Index("ix_referral_rounds_sent_on", "sent_on"),
+        Index("ix_referral_rounds_to_sent", "to_agency_id", "sent_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"))
+    round_no: Mapped[int] = mapped_column(Integer)
+    from_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    to_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    sent_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    send_due_on: Mapped[date | None] = mapped_column(Date)
+    send_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    criminal: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved_by: Mapped[str | None] = mapped_column(String(50))
+    ack_due_on: Mapped[date | None] = mapped_column(Date)
+    ack_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    ack_on: Mapped[date | None] = mapped_column(Date)
+    ack_outcome: Mapped[str | None] = mapped_column(String(12))
+    ack_reason: Mapped[str | None] = mapped_column(Text)
+    ack_workdays: Mapped[int | None] = mapped_column(Integer)
+    archived_at: Mapped[datetime] = mapped_column(DateTime)
+    archived_by: Mapped[str | None] = mapped_column(String(50))
 
 
 class ReferralEvent(Base):

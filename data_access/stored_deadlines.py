@@ -24,15 +24,23 @@ def referral_deadline_fields(
     criminal: bool = False,
     sent_on: date | None,
     ack_on: date | None = None,
+    first_round: bool = True,
 ) -> dict:
-    """``send_due_on``, ``ack_due_on``, ``ack_due_provisional`` and ``ack_workdays``."""
+    """``send_due_on``, ``send_due_at``, ``ack_due_on``, ``ack_due_provisional`` and
+    ``ack_workdays``. The sending limit belongs to the first sending only: for a later round
+    (``first_round=False``, a re-send after 退回) the send fields are ``None`` (the first
+    round's, judged once, are kept in ``referral_rounds``)."""
     fields: dict = {
         "send_due_on": None,
+        "send_due_at": None,
         "ack_due_on": None,
         "ack_due_provisional": False,
         "ack_workdays": None,
     }
-    if discovered_on is not None:
+    if discovered_on is not None and first_round:
+        fields["send_due_at"] = deadlines.send_deadline_moment(
+            discovered_on, urgent=urgent, s=s, discovered_at=discovered_at,
+        )
         fields["send_due_on"] = deadlines.send_due(
             discovered_on,
             urgent=urgent,

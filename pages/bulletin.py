@@ -47,7 +47,7 @@ totals = figures["totals"]
 st.caption(t("{title}（数据截至 {d}）", title=bulletin_title(figures), d=as_of.isoformat()))
 
 ui.kpi_row([
-    (t("本期移送案件"), totals["referrals_sent"], t("统计期间内各单位发出的移送案件数（按移送日期）。")),
+    (t("本期移送案件"), totals["referrals_sent"], t("统计期间内各单位的移送次数（按移送日期；退回后再次移送计为新的一次）。")),
     (t("本期反馈办理结果"), totals["results_reported"], t("统计期间内反馈办理结果的件数（按反馈日期）。")),
     (t("超期未受理告知件数"), totals["overdue_ack"], t("截至统计日已过受理告知期限仍未书面告知的移送案件数。")),
     (t("红色名单"), totals["long_overdue_ack"],

@@ -97,6 +97,15 @@ LIGHT_NAMES = {lt: ui.light_text(lt) for lt in Light}
 NATURE = {True: t("暂定"), False: t("正式")}
 
 
+def _moment(day, at) -> str:
+    """A date with its time of day, or saying the time was not given (DOMAIN.md, Hours)."""
+    if day is None:
+        return "—"
+    if at is not None:
+        return at.strftime("%Y-%m-%d %H:%M")
+    return f"{ui.day(day)}（{t('时间未填')}）"
+
+
 def _frame(rows) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -175,8 +184,9 @@ if picked is not None:
             "\n".join(
                 [
                     f"- **{t('状态')}**：{pick(STATUS_LABELS['referral'][det.status])}",
-                    f"- **{t('发现日期')}**：{ui.day(det.discovered_on) or '—'}",
-                    f"- **{t('移送日期')}**：{ui.day(det.sent_on) or '—'}",
+                    f"- **{t('发现日期')}**：{_moment(det.discovered_on, det.discovered_at)}",
+                    f"- **{t('移送日期')}**：{_moment(det.sent_on, det.sent_at)}"
+                    + (f"（{t('第{n}次移送', n=det.round_no)}）" if det.round_no > 1 else ""),
                     f"- **{t('受理告知')}**：{ui.day(det.ack_on) or '—'}"
                     + (f"（{t(ACK_OUTCOMES[det.ack_outcome])}）" if det.ack_outcome in ACK_OUTCOMES else ""),
                     f"- **{t('受理用时（工作日）')}**：{det.ack_workdays if det.ack_workdays is not None else '—'}",
@@ -185,6 +195,31 @@ if picked is not None:
                 ]
             )
         )
+        if det.urgency == "urgent" and det.discovered_on is not None:
+            st.caption(
+                t("紧急移送时限（24小时）：{at}", at=det.send_due_at.strftime("%Y-%m-%d %H:%M"))
+                if det.send_due_at else t("发现时间未填：紧急移送时限按发现次日24时计。")
+            )
+        if len(det.rounds) > 1:
+            # DOMAIN.md, Rounds: every sending with its own limit and answer, as it happened.
+            st.markdown(f"**{t('移送轮次')}**")
+            ui.table(
+                pd.DataFrame(
+                    [
+                        {
+                            t("轮次"): t("第{n}次移送", n=rd.round_no) + ("" if not rd.current else t("（当前）")),
+                            t("接收单位"): rd.to_agency,
+                            t("移送日期"): _moment(rd.sent_on, rd.sent_at),
+                            t("受理告知期限"): ui.day(rd.ack_due_on) or "—",
+                            t("受理告知"): ui.day(rd.ack_on) or "—",
+                            t("受理结果"): t(ACK_OUTCOMES[rd.ack_outcome]) if rd.ack_outcome in ACK_OUTCOMES else "—",
+                            t("超期天数"): "—" if rd.ack_days_late is None else rd.ack_days_late,
+                            t("说明"): rd.ack_reason or "",
+                        }
+                        for rd in det.rounds
+                    ]
+                )
+            )
         if det.ack_reason:
             st.markdown(f"**{t('不予受理/退回理由')}**：{det.ack_reason}")
         if det.result_summary:

@@ -22,7 +22,7 @@ st.caption(t("{p} · 数据截至 {d}", p=filters.period_label(period), d=as_of.
 
 ui.kpi_row(
     [
-        (t("本期移送案件"), head.referrals_sent, t("统计期间内发出的移送案件数")),
+        (t("本期移送案件"), head.referrals_sent, t("统计期间内的移送次数（退回后再次移送计为新的一次）")),
         (t("待受理告知"), head.awaiting_ack, t("已移送、截至统计日尚未书面告知受理情况")),
         (t("受理告知超期"), head.overdue_ack, t("待受理告知且已过受理告知期限")),
         (t("未结职责争议"), head.open_disputes, t("截至统计日尚未解决的职责争议")),

@@ -55,7 +55,8 @@ def details(record, version) -> None:
     a.markdown(f"**{t('移送单位')}**：{record.from_agency}")
     a.markdown(f"**{t('接收单位')}**：{record.to_agency}")
     b.markdown(f"**{t('发现日期')}**：{record.discovered_on or '—'}")
-    b.markdown(f"**{t('移送日期')}**：{record.sent_on or '—'}")
+    b.markdown(f"**{t('移送日期')}**：{record.sent_on or '—'}"
+               + (f"（{t('第{n}次移送', n=record.round_no)}）" if record.round_no > 1 else ""))
     due = record.ack_due_on or "—"
     b.markdown(f"**{t('受理告知期限')}**：{due}" + (f"（{t('暂定')}）" if record.ack_due_provisional else ""))
     c.markdown(f"**{t('紧急程度')}**：{pick(lifecycle.URGENCY_LABELS.get(record.urgency, (record.urgency,) * 2))}")
@@ -134,6 +135,9 @@ def inputs(action, record, form, version):
     values = referral_inputs(form, agencies, today=today, sender=record.from_agency_id, sender_locked=True,
                              record=record)
     values.pop("from_agency_id", None)
+    if record.status == "returned":
+        st.caption(t("再次移送为第{n}次移送：第{m}次移送的日期、期限和退回答复原样保留，仍计入当时的统计。",
+                     n=record.round_no + 1, m=record.round_no))
     values["note"] = st.text_area(t("修改说明"), key=form.key("note"))
     caption_limit(2000)
     form.slot("note")

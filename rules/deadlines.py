@@ -19,6 +19,7 @@ from rules.settings import RuleSettings
 __all__ = [
     "send_due",
     "send_deadline_moment",
+    "sent_on_time",
     "ack_due",
     "assist_due",
     "agenda_cutoff",
@@ -90,6 +91,27 @@ def send_due(
     _check_moment(discovered_on, discovered_at)
     days = s.send_working_days_extended if extension_notified else s.send_working_days
     return cal.add_working_days(discovered_on, days)
+
+
+def sent_on_time(
+    sent_on: date,
+    send_due_on: date,
+    *,
+    sent_at: datetime | None = None,
+    send_due_at: datetime | None = None,
+) -> bool:
+    """Whether a referral was sent within its sending limit.
+
+    In hours where the limit is in hours and both moments are known: an urgent referral
+    whose discovery time was given (``send_due_at`` = discovery + 24 h) and whose sending
+    time was given is on time when ``sent_at <= send_due_at`` (sent 38 hours after
+    discovery is late, even on the next date). Otherwise by day: ``sent_on <= send_due_on``;
+    so with no discovery time an urgent limit ends at the end of the day after discovery
+    (DOMAIN.md, Hours), and a sending with no time of day on the due date is on time.
+    """
+    if send_due_at is not None and sent_at is not None:
+        return sent_at <= send_due_at
+    return sent_on <= send_due_on
 
 
 def ack_due(sent_on: date, *, criminal: bool, cal: WorkCalendar, s: RuleSettings) -> Due:

@@ -26,6 +26,11 @@ General rules (they apply to every metric below):
   judged items are all of them together (:func:`judged_items`). Ranking and scoring:
   :func:`deduction_score`, :func:`weighted_score`, :func:`rank_agencies_fairly`,
   :func:`top_bottom`.
+- **Rounds.** Each sending of a referral is an item of its own: a referral returned (退回)
+  and sent again has two rounds, each with its own sending, acknowledgement limit and
+  answer, and each counts in the period where it happened (DOMAIN.md, Rounds). A later
+  round never changes an earlier one, so a period's figures as of its last day do not move
+  with anything done afterwards. Sending on time is judged on the first sending only.
 - Agencies are compared by id only; a referral from an agency to itself counts as both
   sent and received.
 """
@@ -36,7 +41,7 @@ import re
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 __all__ = [
     "ReferralFacts",
@@ -80,7 +85,10 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ReferralFacts:
-    """What the metrics need of one referral (one row of the referrals table)."""
+    """What the metrics need of one sending of a referral: a referral's current round (a row
+    of ``referrals``) or an earlier, returned round (a row of ``referral_rounds``). Each round
+    is its own sending, with its own limit and answer (DOMAIN.md, Rounds); only the first
+    round has a sending limit (``send_due_on``), so a re-send is never judged "sent late"."""
 
     from_agency_id: int
     to_agency_id: int
@@ -98,6 +106,11 @@ class ReferralFacts:
     """办理结果反馈日期."""
     status: str
     """Lifecycle code (``rules.lifecycle``); not used by the metrics, kept for callers."""
+    sent_at: datetime | None = None
+    """The moment sent, where the time of day was given."""
+    send_due_at: datetime | None = None
+    """The moment an urgent referral had to be sent by (discovery + 24 h), where the time of
+    discovery was given: the sending is then judged in hours (``rules.deadlines.sent_on_time``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,16 +176,18 @@ class AgencyMetrics:
     agency_id: int
 
     referrals_sent: int
-    """Referrals with ``from_agency_id`` = the agency and ``sent_on`` in the period (and
-    ``sent_on <= as_of``)."""
+    """Sendings with ``from_agency_id`` = the agency and ``sent_on`` in the period (and
+    ``sent_on <= as_of``); a re-send after 退回 is a sending of its own (a new round)."""
 
     referrals_received: int
-    """Referrals with ``to_agency_id`` = the agency and ``sent_on`` in the period (and
-    ``sent_on <= as_of``). This set is "received in the period" below."""
+    """Sendings (rounds) with ``to_agency_id`` = the agency and ``sent_on`` in the period
+    (and ``sent_on <= as_of``). This set is "received in the period" below."""
 
     sent_on_time_rate: float | None
-    """Of the referrals counted in ``referrals_sent`` that have a ``send_due_on``: the share
-    with ``sent_on <= send_due_on``. (Every one of them is settled: it was sent.)"""
+    """Of the sendings counted in ``referrals_sent`` that have a ``send_due_on`` (first
+    sendings only): the share sent in time, ``rules.deadlines.sent_on_time`` (in hours,
+    ``sent_at <= send_due_at``, where both moments are known; else ``sent_on <=
+    send_due_on``). (Every one of them is settled: it was sent.)"""
 
     ack_on_time_rate: float | None
     """Of the referrals received in the period that have an ``ack_due_on`` and are settled,
@@ -277,6 +292,8 @@ def agency_metrics(
 ) -> AgencyMetrics:
     """The reference computation of :class:`AgencyMetrics` (plain loops, for clarity).
     ``stall_days`` is ``RuleSettings.dispute_stall_days`` (:func:`dispute_parties_due`)."""
+    from rules.deadlines import sent_on_time  # rules.deadlines -> rules.settings -> here
+
     sent = received = 0
     send_timed = send_on_time = 0
     ack_settled = ack_on_time = 0
@@ -291,7 +308,8 @@ def agency_metrics(
             sent += 1
             if r.send_due_on is not None:
                 send_timed += 1
-                send_on_time += r.sent_on <= r.send_due_on
+                send_on_time += sent_on_time(r.sent_on, r.send_due_on, sent_at=r.sent_at,
+                                             send_due_at=r.send_due_at)
         if r.to_agency_id == agency_id:
             received += 1
             acked = _happened(r.ack_on, as_of)
@@ -657,13 +675,17 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
 #: marks and docs/metrics.md. ``{stall}`` is ``dispute_stall_days``, ``{min}`` the minimum
 #: of judged items.
 METRIC_HELP: dict[str, tuple[str, str]] = {
-    "referrals_sent": ("统计期间内本单位发出的移送案件数（按移送日期）。",
-                       "Referrals the agency sent in the period (by the day sent)."),
-    "referrals_received": ("统计期间内移送给本单位的案件数（按移送日期）。",
-                           "Referrals sent to the agency in the period (by the day sent)."),
-    "sent_on_time_rate": ("期间内发出且有移送期限的案件中，在期限内（一般3个工作日，紧急24小时）发出的比例。",
-                          "Of the referrals sent in the period that had a limit, the share sent within it "
-                          "(3 working days; urgent: 24 hours)."),
+    "referrals_sent": ("统计期间内本单位发出的移送次数（按移送日期；退回后再次移送计为新的一次）。",
+                       "Sendings the agency made in the period (by the day sent; a re-send after a "
+                       "return is a new sending)."),
+    "referrals_received": ("统计期间内移送给本单位的移送次数（按移送日期；退回后再次移送计为新的一次）。",
+                           "Sendings to the agency in the period (by the day sent; a re-send after a return "
+                           "is a new sending)."),
+    "sent_on_time_rate": ("期间内首次发出且有移送期限的案件中，在期限内（一般3个工作日，紧急24小时，按小时计）发出的比例；"
+                          "退回后再次移送不再评价。",
+                          "Of the referrals first sent in the period that had a limit, the share sent within "
+                          "it (3 working days; urgent: 24 hours, counted in hours); a re-send after a return "
+                          "is not judged again."),
     "ack_on_time_rate": ("期间内收到的移送中，截至统计日已书面告知或已超期的，在期限内书面告知受理情况的比例。",
                          "Of the referrals received in the period that were answered or overdue by the day "
                          "shown, the share answered in writing within the limit."),

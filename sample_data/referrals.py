@@ -65,7 +65,7 @@ REST_DAY_FACTOR = 0.04  # a few referrals are sent on weekends and holidays
 REFERRAL_COLUMNS = (
     "id", "number", "title", "domain", "from_agency_id", "to_agency_id", "discovered_on",
     "discovered_at", "sent_on", "sent_at", "urgency", "extension_notified", "criminal",
-    "materials", "approved_by", "status", "send_due_on", "ack_due_on", "ack_due_provisional",
+    "materials", "approved_by", "status", "send_due_on", "send_due_at", "ack_due_on", "ack_due_provisional",
     "ack_on", "ack_outcome", "ack_reason", "ack_workdays", "result_on", "result_summary",
     "closed_on", "created_at", "updated_at", "updated_by", "version",
 )
@@ -352,6 +352,8 @@ class ReferralGenerator:
         # Moments of each step: sending in the morning, answers in the afternoon.
         sent_at = self._moments(sent_minute, urgent)
         discovered_at = self._moments(found_minute, urgent)
+        # The urgent limit's moment: judged in hours (rules.deadlines.sent_on_time).
+        send_due_at = self._moments(found_minute + hours, urgent)
         sent_stamp = np.where(urgent, sent_at, g.stamps(sent, rng.integers(0, N_MORNING, size=m)))
         ack_stamp = g.stamps(ack, rng.integers(N_MORNING, len(SLOTS), size=m))
         result_stamp = g.stamps(np.where(reported, result, -1), rng.integers(N_MORNING, len(SLOTS), size=m))
@@ -383,6 +385,7 @@ class ReferralGenerator:
             self.head_values[frm].tolist(),
             _STATUS_VALUES[status].tolist(),
             g.dates(send_due).tolist(),
+            send_due_at.tolist(),
             g.dates(ack_due).tolist(),
             provisional.tolist(),
             g.dates(ack).tolist(),
@@ -450,7 +453,7 @@ class ReferralGenerator:
             self.head_values[frm].tolist(),
             ["draft"] * n,
             g.dates(send_due).tolist(),
-            none, [False] * n, none, none, none, none, none, none, none,
+            none, none, [False] * n, none, none, none, none, none, none, none,
             created.tolist(),
             none,
             sender.tolist(),

@@ -53,6 +53,7 @@ from data_access.models import (
     ProgressNote,
     Referral,
     ReferralEvent,
+    ReferralRound,
     User,
 )
 from data_access.passwords import hash_password
@@ -62,6 +63,7 @@ from sample_data.city import City, load_city
 from sample_data.content import CITY_NAME
 from sample_data.day_grid import DayGrid
 from sample_data import responsibilities as sample_list
+from sample_data import rounds as sample_rounds
 from sample_data.referrals import REFERRALS_PER_SCALE, ReferralGenerator
 from sample_data.workflow import Workflow
 
@@ -96,7 +98,7 @@ Progress = Callable[[float, str], None]
 
 # Tables whose ids the seeder sets itself (PostgreSQL's sequences are moved past them).
 _ID_TABLES = (
-    Agency, User, Referral, ReferralEvent, AssistanceRequest, Dispute, DisputeStage, Meeting,
+    Agency, User, Referral, ReferralEvent, ReferralRound, AssistanceRequest, Dispute, DisputeStage, Meeting,
     MeetingObserver, AgendaItem, AgendaItemLink, Decision, ProgressNote, JointOperation,
 )
 
@@ -229,6 +231,9 @@ def seed_city(
                 counts["referrals"] = total
                 counts["referral_events"] = events
                 _link_matters(conn, total)
+                counts["referral_rounds"], resent_events = sample_rounds.resend_some(
+                    conn, cal, settings, as_of, random.Random(f"sample-rounds-{random_seed}"))
+                counts["referral_events"] += resent_events
 
                 flow = Workflow(conn, city, cal, settings, as_of, rng_workflow,
                                 [float(p) for p in generator.town_p])

@@ -54,6 +54,8 @@ class Raw:
     decisions: list
     co_agencies: dict
     meetings: list
+    rounds: list = ()
+    """Earlier rounds of referrals sent again after a return (referral_rounds)."""
 
     @property
     def month(self) -> Period:
@@ -107,7 +109,11 @@ def _load(city_db) -> Raw:
         agencies = {a.id: a for a in _rows(s, models.Agency.id, models.Agency.name, models.Agency.kind, models.Agency.active)}
         referrals = _rows(s, models.Referral.id, models.Referral.number, models.Referral.from_agency_id, models.Referral.to_agency_id,
                           models.Referral.sent_on, models.Referral.send_due_on, models.Referral.ack_on, models.Referral.ack_due_on,
-                          models.Referral.ack_workdays, models.Referral.result_on, models.Referral.status)
+                          models.Referral.ack_workdays, models.Referral.result_on, models.Referral.status,
+                          models.Referral.sent_at, models.Referral.send_due_at)
+        rr = models.ReferralRound
+        rounds = _rows(s, rr.from_agency_id, rr.to_agency_id, rr.sent_on, rr.send_due_on, rr.ack_on, rr.ack_due_on,
+                       rr.ack_workdays, rr.sent_at, rr.send_due_at)
         assists = _rows(s, models.AssistanceRequest.id, models.AssistanceRequest.from_agency_id, models.AssistanceRequest.to_agency_id,
                         models.AssistanceRequest.requested_on, models.AssistanceRequest.due_on, models.AssistanceRequest.answered_on,
                         models.AssistanceRequest.status)
@@ -122,7 +128,7 @@ def _load(city_db) -> Raw:
         for decision_id, agency_id in _rows(s, models.DecisionAgency.decision_id, models.DecisionAgency.agency_id):
             co.setdefault(decision_id, set()).add(agency_id)
         meetings = _rows(s, models.Meeting.id, models.Meeting.held_on, models.Meeting.status)
-    return Raw(date.today(), agencies, referrals, assists, disputes, stages, parties, decisions, co, meetings)
+    return Raw(date.today(), agencies, referrals, assists, disputes, stages, parties, decisions, co, meetings, rounds)
 
 
 def _busy_town(raw: Raw) -> int:
@@ -167,7 +173,8 @@ def _frame_with(at: AppTest, column: str) -> pd.DataFrame:
 
 def check_overview(at: AppTest, raw: Raw, actor: Actor) -> None:
     D = raw.today
-    assert _int(_metric(at, "本期移送案件")) == sum(raw.sent_in(r, raw.month) for r in raw.referrals)
+    # Every sending counts, an earlier round of a referral sent again included.
+    assert _int(_metric(at, "本期移送案件")) == sum(raw.sent_in(r, raw.month) for r in (*raw.referrals, *raw.rounds))
     assert _int(_metric(at, "待受理告知")) == sum(raw.unacked(r) for r in raw.referrals)
     overdue = [r for r in raw.referrals if raw.overdue(r)]
     assert _int(_metric(at, "受理告知超期")) == len(overdue)
@@ -234,7 +241,9 @@ def check_disputes(at: AppTest, raw: Raw, actor: Actor) -> None:
 
 def _reference(raw: Raw, agency_id: int, period: Period, as_of: date):
     refs = [ReferralFacts(r.from_agency_id, r.to_agency_id, r.sent_on, r.send_due_on, r.ack_on, r.ack_due_on,
-                          r.ack_workdays, r.result_on, r.status) for r in raw.referrals]
+                          r.ack_workdays, r.result_on, r.status, r.sent_at, r.send_due_at) for r in raw.referrals]
+    refs += [ReferralFacts(r.from_agency_id, r.to_agency_id, r.sent_on, r.send_due_on, r.ack_on, r.ack_due_on,
+                           r.ack_workdays, None, "returned", r.sent_at, r.send_due_at) for r in raw.rounds]
     assists = [AssistFacts(a.to_agency_id, a.from_agency_id, a.requested_on, a.due_on, a.answered_on)
                for a in raw.assists]
     handed: dict[int, date] = {}
@@ -252,8 +261,9 @@ def check_metrics(at: AppTest, raw: Raw, actor: Actor) -> None:
     agency_id = at.selectbox(key="flt_metrics_agency").value
     if actor.role in ("head", "clerk"):
         assert agency_id == actor.agency_id
-    sent = sum(1 for r in raw.referrals if r.from_agency_id == agency_id and raw.sent_in(r, raw.month))
-    received = sum(1 for r in raw.referrals if r.to_agency_id == agency_id and raw.sent_in(r, raw.month))
+    sendings = (*raw.referrals, *raw.rounds)
+    sent = sum(1 for r in sendings if r.from_agency_id == agency_id and raw.sent_in(r, raw.month))
+    received = sum(1 for r in sendings if r.to_agency_id == agency_id and raw.sent_in(r, raw.month))
     assert _int(_metric(at, "移送案件数")) == sent
     assert _int(_metric(at, "接收移送数")) == received
     m = _reference(raw, agency_id, raw.month, raw.today)
@@ -341,6 +351,27 @@ def test_ledger_search_filter_and_detail(raw):
     assert len(history) == len(events)
     deadlines = _frame_with(at, "到期日")
     assert list(deadlines["期限"]) == ["移送期限", "受理告知期限"]
+
+
+def test_ledger_detail_shows_each_round_and_says_when_a_time_was_not_given(raw):
+    """DOMAIN.md, Rounds and Hours: a referral sent again after 退回 shows 第1次移送 and
+    第2次移送 with each round's dates and answer; a date without its time says 时间未填."""
+    with read_session() as s:
+        target = s.scalars(select(models.Referral).where(models.Referral.round_no > 1)
+                           .order_by(models.Referral.id)).first()
+        first = s.scalars(select(models.ReferralRound).where(models.ReferralRound.referral_id == target.id)
+                          .order_by(models.ReferralRound.round_no)).first()
+    at = _run("ledger", _actor("office", raw), {"_kept_flt_ledger_all_dates": True})
+    at.text_input(key="flt_ledger_search").set_value(target.number).run()
+    at.selectbox(key="ledger_detail").set_value(target.id).run()
+    assert not at.exception
+    rounds = _frame_with(at, "轮次")
+    assert list(rounds["轮次"]) == [f"第{n}次移送" for n in range(1, target.round_no)] + [f"第{target.round_no}次移送（当前）"]
+    assert rounds["移送日期"].iloc[0].startswith(first.sent_on.isoformat())
+    assert rounds["受理结果"].iloc[0] == "退回" and rounds["受理告知"].iloc[0] == first.ack_on.isoformat()
+    text = "\n".join(m.value for m in at.markdown)
+    if target.discovered_at is None:
+        assert f"{target.discovered_on.isoformat()}（时间未填）" in text
 
 
 def test_period_and_filters_stay_put_between_pages(raw):

@@ -16,7 +16,7 @@ from data_access.commands.base import SYSTEM
 from data_access.commands.referrals import import_ledger
 from data_access.db import read_session, write_session
 from data_access.importing import ImportRefused, export_referrals_xlsx, read_table
-from data_access.models import Agency, Referral
+from data_access.models import Agency, Referral, ReferralRound
 from rules import lifecycle
 
 # CONTRACT.md's referral columns, as model fields (agencies compared by name).
@@ -25,7 +25,8 @@ CONTRACT_FIELDS = (
     "extension_notified", "criminal", "ack_on", "ack_outcome", "result_on", "closed_on",
 )
 # What the import derives from them, and the optional extra columns the export also carries.
-DERIVED_FIELDS = ("status", "send_due_on", "ack_due_on", "ack_due_provisional", "ack_workdays")
+DERIVED_FIELDS = ("status", "send_due_on", "send_due_at", "ack_due_on", "ack_due_provisional", "ack_workdays",
+                  "round_no")
 EXTRA_FIELDS = ("approved_by", "materials", "ack_reason", "result_summary")
 LEDGER_STATUSES = [s for s in lifecycle.REFERRAL_STATUSES if s != "draft"]
 
@@ -36,8 +37,8 @@ def _ledger(engine) -> dict[str, dict]:
     columns = [
         r.number, r.title, r.domain, sender.name.label("from_agency"), receiver.name.label("to_agency"),
         r.discovered_on, r.sent_on, r.urgency, r.extension_notified, r.criminal, r.ack_on, r.ack_outcome,
-        r.result_on, r.closed_on, r.status, r.send_due_on, r.ack_due_on, r.ack_due_provisional,
-        r.ack_workdays, r.approved_by, r.materials, r.ack_reason, r.result_summary,
+        r.result_on, r.closed_on, r.status, r.send_due_on, r.send_due_at, r.ack_due_on, r.ack_due_provisional,
+        r.ack_workdays, r.round_no, r.approved_by, r.materials, r.ack_reason, r.result_summary,
     ]
     stmt = (
         select(*columns)
@@ -47,6 +48,21 @@ def _ledger(engine) -> dict[str, dict]:
     )
     with read_session(engine) as s:
         return {row.number: dict(row._mapping) for row in s.execute(stmt)}
+
+
+def _rounds(engine) -> dict[tuple[str, int], tuple]:
+    """The earlier rounds (DOMAIN.md, Rounds) by (number, round), as recorded."""
+    rr = ReferralRound
+    receiver = aliased(Agency)
+    stmt = (
+        select(Referral.number, rr.round_no, receiver.name, rr.sent_on, rr.sent_at, rr.send_due_on, rr.send_due_at,
+               rr.criminal, rr.ack_due_on, rr.ack_due_provisional, rr.ack_on, rr.ack_outcome, rr.ack_reason,
+               rr.ack_workdays)
+        .join(Referral, Referral.id == rr.referral_id)
+        .join(receiver, receiver.id == rr.to_agency_id)
+    )
+    with read_session(engine) as s:
+        return {(row[0], row[1]): tuple(row[2:]) for row in s.execute(stmt)}
 
 
 def test_sample_city_ledger_round_trips_through_xlsx(city_db, empty_db):
@@ -66,7 +82,9 @@ def test_sample_city_ledger_round_trips_through_xlsx(city_db, empty_db):
         s.add_all(copies)
 
     rows = read_table(workbook, "临江市移送台账.xlsx")
-    assert len(rows) == len(expected)
+    expected_rounds = _rounds(city)
+    assert expected_rounds, "the sample city should have referrals sent again after a return"
+    assert len(rows) == len(expected) + len(expected_rounds)  # one line per round
     fractions: list[float] = []
     try:
         result = import_ledger(SYSTEM, "referrals", rows, filename="临江市移送台账.xlsx",
@@ -85,9 +103,12 @@ def test_sample_city_ledger_round_trips_through_xlsx(city_db, empty_db):
             f"{expected[differing[0]][field]!r} != {imported[differing[0]][field]!r}"
         )
 
+    assert _rounds(fresh) == expected_rounds  # every earlier round, exactly as it was
+
     # Importing the same file again changes nothing.
     again = import_ledger(SYSTEM, "referrals", rows, filename="临江市移送台账.xlsx", engine=fresh)
     assert (again.created, again.updated, again.unchanged) == (0, 0, len(expected))
+    assert _rounds(fresh) == expected_rounds
 
 
 def test_the_ledger_pages_export_is_the_round_trip_file_of_its_filter(empty_db):

@@ -14,22 +14,39 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 
 from data_access.db import read_session
-from data_access.models import AssistanceRequest, Decision, Dispute, DisputeParty, DisputeStage, Referral
+from data_access.models import (
+    AssistanceRequest,
+    Decision,
+    Dispute,
+    DisputeParty,
+    DisputeStage,
+    Referral,
+    ReferralRound,
+)
 from data_access.queries.metrics import _median, agency_metrics_sql
 from rules.metrics import AssistFacts, DecisionFacts, DisputeFacts, Period, ReferralFacts, agency_metrics
 from tests.support import dashboard_data as data
 
 
 def _facts(session):
+    # Every sending: the referrals' current rounds and their earlier, returned rounds.
     referrals = [
         ReferralFacts(*row)
         for row in session.execute(
             select(Referral.from_agency_id, Referral.to_agency_id, Referral.sent_on, Referral.send_due_on,
                    Referral.ack_on, Referral.ack_due_on, Referral.ack_workdays, Referral.result_on,
-                   Referral.status)
+                   Referral.status, Referral.sent_at, Referral.send_due_at)
+        )
+    ] + [
+        ReferralFacts(*row)
+        for row in session.execute(
+            select(ReferralRound.from_agency_id, ReferralRound.to_agency_id, ReferralRound.sent_on,
+                   ReferralRound.send_due_on, ReferralRound.ack_on, ReferralRound.ack_due_on,
+                   ReferralRound.ack_workdays, null(), ReferralRound.ack_outcome, ReferralRound.sent_at,
+                   ReferralRound.send_due_at)
         )
     ]
     assists = [

@@ -206,6 +206,7 @@ def test_stored_deadlines_are_the_rules_deadlines(city_db):
         expected = referral_deadline_fields(
             cal, s, discovered_on=r.discovered_on, discovered_at=r.discovered_at, urgent=r.urgency == "urgent",
             extension_notified=r.extension_notified, criminal=r.criminal, sent_on=r.sent_on, ack_on=r.ack_on,
+            first_round=r.round_no == 1,
         )
         stored = {k: getattr(r, k) for k in expected}
         assert stored == expected, r.number
@@ -245,10 +246,14 @@ def test_referral_statuses_agree_with_dates(city_db):
             assert r.closed_on and (r.result_on is not None) == (r.ack_outcome == "accepted")
         if r.ack_on:
             timeliness["on time" if r.ack_on <= r.ack_due_on else "late"] += 1
-        if r.sent_on > r.send_due_on:
+        if r.round_no > 1:  # sent again after a return: the sending was judged in round 1
+            assert r.send_due_on is None and r.send_due_at is None
+            timeliness["resent"] += 1
+        elif r.sent_on > r.send_due_on:
             timeliness["sent late"] += 1
     assert timeliness["on time"] > 3 * timeliness["late"] > 0  # mostly on time, some late
     assert timeliness["sent late"] > 0
+    assert timeliness["resent"] > 0  # a few returned referrals were sent again (rounds)
 
 
 def test_history_replays_to_the_current_status(city_db):
@@ -267,8 +272,10 @@ def test_history_replays_to_the_current_status(city_db):
             assert after.at >= before.at
         assert steps[-1].to_status == ref.status
         assert all(e.username for e in steps)
-        if ref.sent_on:
+        if ref.sent_on and ref.round_no == 1:
             assert steps[0].at.date() == ref.sent_on
+        elif ref.sent_on:  # sent again after a return: the history holds both sendings
+            assert [e.to_status for e in steps].count("sent") == ref.round_no
 
 
 def test_overdue_board_is_never_empty(city_db):
@@ -531,6 +538,7 @@ def test_follows_the_offices_settings_and_calendar(empty_db):
         expected = referral_deadline_fields(
             cal, s, discovered_on=r.discovered_on, discovered_at=r.discovered_at, urgent=r.urgency == "urgent",
             extension_notified=r.extension_notified, criminal=r.criminal, sent_on=r.sent_on, ack_on=r.ack_on,
+            first_round=r.round_no == 1,
         )
         assert {k: getattr(r, k) for k in expected} == expected, r.number
     assert any(r.sent_on < extra_rest_day <= r.ack_due_on for r in referrals)  # the day mattered

@@ -506,8 +506,8 @@ def _recompute_referrals(session, s, cal, from_date, batch) -> int:
     t = Referral.__table__
     cols = (
         t.c.id, t.c.discovered_on, t.c.discovered_at, t.c.urgency, t.c.extension_notified,
-        t.c.criminal, t.c.sent_on, t.c.ack_on,
-        t.c.send_due_on, t.c.ack_due_on, t.c.ack_due_provisional, t.c.ack_workdays,
+        t.c.criminal, t.c.sent_on, t.c.ack_on, t.c.round_no,
+        t.c.send_due_on, t.c.send_due_at, t.c.ack_due_on, t.c.ack_due_provisional, t.c.ack_workdays,
     )
     window = None
     if from_date is not None:
@@ -524,10 +524,11 @@ def _recompute_referrals(session, s, cal, from_date, batch) -> int:
     def send_part(discovered_on, discovered_at, urgent, extension):
         key = (discovered_on, discovered_at if urgent else None, urgent, extension)
         if key not in send_memo:
-            send_memo[key] = referral_deadline_fields(
+            fields = referral_deadline_fields(
                 cal, s, discovered_on=discovered_on, discovered_at=key[1], urgent=urgent,
                 extension_notified=extension, sent_on=None,
-            )["send_due_on"]
+            )
+            send_memo[key] = (fields["send_due_on"], fields["send_due_at"])
         return send_memo[key]
 
     def ack_part(sent_on, criminal, ack_on):
@@ -544,6 +545,7 @@ def _recompute_referrals(session, s, cal, from_date, batch) -> int:
         .where(t.c.id == bindparam("b_id"))
         .values(
             send_due_on=bindparam("b_send"),
+            send_due_at=bindparam("b_send_at"),
             ack_due_on=bindparam("b_ack"),
             ack_due_provisional=bindparam("b_prov"),
             ack_workdays=bindparam("b_days"),
@@ -561,16 +563,20 @@ def _recompute_referrals(session, s, cal, from_date, batch) -> int:
         last_id = rows[-1].id
         changes = []
         for r in rows:
-            send, ack, prov, days = None, None, False, None
-            if r.discovered_on is not None:
+            send, send_at, ack, prov, days = None, None, None, False, None
+            # A later round's sending is not judged (its first round's limit is archived).
+            if r.discovered_on is not None and (r.round_no or 1) == 1:
                 at = r.discovered_at
                 if at is not None and at.date() != r.discovered_on:
                     at = None  # an inconsistent time must not stop the whole recompute
-                send = send_part(r.discovered_on, at, r.urgency == "urgent", bool(r.extension_notified))
+                send, send_at = send_part(r.discovered_on, at, r.urgency == "urgent", bool(r.extension_notified))
             if r.sent_on is not None:
                 ack, prov, days = ack_part(r.sent_on, bool(r.criminal), r.ack_on)
-            if (send, ack, bool(prov), days) != (r.send_due_on, r.ack_due_on, bool(r.ack_due_provisional), r.ack_workdays):
-                changes.append({"b_id": r.id, "b_send": send, "b_ack": ack, "b_prov": bool(prov), "b_days": days})
+            if (send, send_at, ack, bool(prov), days) != (
+                r.send_due_on, r.send_due_at, r.ack_due_on, bool(r.ack_due_provisional), r.ack_workdays
+            ):
+                changes.append({"b_id": r.id, "b_send": send, "b_send_at": send_at, "b_ack": ack,
+                                "b_prov": bool(prov), "b_days": days})
         if changes:
             session.execute(update, changes)
             changed_total += len(changes)

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from data_access.commands.base import Actor, audit, authorize, check_version, snapshot
 from data_access.commands.routing import check_routing
-from data_access.models import Referral, ReferralEvent
+from data_access.models import Referral, ReferralEvent, ReferralRound
+from data_access.rounds import archived_round
 from data_access.rulebook import load_rules
 from data_access.stored_deadlines import referral_deadline_fields
 from data_access.validation import (
@@ -106,6 +107,7 @@ def _refresh_deadlines(ref: Referral, rules) -> None:
         criminal=bool(ref.criminal),
         sent_on=ref.sent_on,
         ack_on=ref.ack_on,
+        first_round=(ref.round_no or 1) == 1,
     )
     for key, value in fields.items():
         setattr(ref, key, value)
@@ -437,7 +439,12 @@ def revise_referral(
     uow: Session | None = None,
 ) -> Saved:
     """The sender edits a draft, or a referral returned to it (退回 → 待移送), and may send it
-    again at once (``send=True``). The earlier sending and answer stay in the history."""
+    again at once (``send=True``).
+
+    Revising a returned referral ends its round (DOMAIN.md, Rounds): the round's sending,
+    limit and answer are kept unchanged in ``referral_rounds`` and the referral starts the
+    next round (第2次移送…), with its own sending, limit and answer. Its sending is not judged
+    for timeliness again: the first sending was."""
 
     def apply(session, ref, c):
         L = LABELS
@@ -460,8 +467,10 @@ def revise_referral(
         changes = []
         if ref.status == "returned":
             changes.append(("returned", "draft", remark))
+            session.add(ReferralRound(**archived_round(ref.id, ref, actor.username, now())))
+            ref.round_no = (ref.round_no or 1) + 1
         _apply_content(ref, values)
-        # A new sending starts a new answer cycle; the old one is kept in events and audit.
+        # A new sending starts a new round; the earlier one is kept in referral_rounds.
         ref.sent_on = ref.sent_at = None
         ref.ack_on = ref.ack_outcome = ref.ack_reason = None
         ref.status = "draft"

@@ -80,7 +80,8 @@ REFERRAL_FIELDS = (
     "ack_on", "ack_outcome", "result_on", "closed_on", "approved_by", "materials",
     "ack_reason", "result_summary",
 )
-DERIVED_FIELDS = ("status", "send_due_on", "ack_due_on", "ack_due_provisional", "ack_workdays")
+DERIVED_FIELDS = ("status", "send_due_on", "send_due_at", "ack_due_on", "ack_due_provisional", "ack_workdays",
+                  "round_no")
 AGENCY_FIELDS = ("name", "kind", "short_name", "contact", "phone", "lon", "lat")
 
 YES = {"是", "yes", "y", "true", "1", "√", "✓"}

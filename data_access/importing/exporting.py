@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from data_access.importing.columns import COLUMNS
 from data_access.importing.results import LedgerError
 from data_access.inert import inert, xlsx_cell
-from data_access.models import Agency, Referral
+from data_access.models import Agency, Referral, ReferralRound
 from rules import lifecycle
 
 
@@ -62,7 +62,7 @@ def _ledger_select(filters: Mapping | None, where: Sequence):
         select(r.number, r.title, r.domain, src.name, dst.name, r.discovered_on, r.discovered_at,
                r.sent_on, r.sent_at, r.urgency, r.extension_notified, r.criminal, r.ack_on,
                r.ack_outcome, r.result_on, r.closed_on, r.approved_by, r.materials,
-               r.ack_reason, r.result_summary)
+               r.ack_reason, r.result_summary, r.id, r.round_no)
         .join(src, src.id == r.from_agency_id)
         .join(dst, dst.id == r.to_agency_id)
         # An unsent draft is not a ledger line (the import requires the sending date).
@@ -92,10 +92,26 @@ def ledger_lines(session: Session, filters: Mapping | None = None, where: Sequen
     def yes_no(flag) -> str:
         return "是" if flag else "否"
 
+    # Earlier rounds of referrals sent again after a return (DOMAIN.md, Rounds) come first,
+    # one line each with the same 移送编号, so that importing the file gives back every round.
+    earlier: dict[int, list] = {}
+    for rnd in session.execute(select(ReferralRound).order_by(ReferralRound.round_no)).scalars():
+        earlier.setdefault(rnd.referral_id, []).append(rnd)
+    names = dict(session.execute(select(Agency.id, Agency.name)).all()) if earlier else {}
+
     stmt = _ledger_select(filters, where).execution_options(yield_per=5000)
     for (number, title, domain, src_name, dst_name, disc_on, disc_at, sent_on, sent_at, urgency,
          ext, criminal, ack_on, outcome, result_on, closed_on, approved_by, materials,
-         ack_reason, result_summary) in session.execute(stmt):
+         ack_reason, result_summary, ref_id, round_no) in session.execute(stmt):
+        for rnd in earlier.get(ref_id, []) if (round_no or 1) > 1 else ():
+            yield [
+                number, title, domain, src_name, names.get(rnd.to_agency_id, dst_name),
+                _moment_cell(disc_on, disc_at), _moment_cell(rnd.sent_on, rnd.sent_at),
+                lifecycle.URGENCY.get(urgency, urgency), yes_no(ext), yes_no(rnd.criminal),
+                rnd.ack_on, lifecycle.ACK_OUTCOMES.get(rnd.ack_outcome, rnd.ack_outcome) if rnd.ack_outcome else None,
+                None, None, rnd.approved_by, "、".join(materials or []) or None,
+                rnd.ack_reason, None,
+            ]
         yield [
             number, title, domain, src_name, dst_name,
             _moment_cell(disc_on, disc_at), _moment_cell(sent_on, sent_at),

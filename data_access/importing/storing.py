@@ -24,7 +24,8 @@ from data_access.importing.validating import (
     validate_agencies,
     validate_referrals,
 )
-from data_access.models import Agency, AuditEntry, Referral, ReferralEvent
+from data_access.models import Agency, AuditEntry, Referral, ReferralEvent, ReferralRound
+from data_access.rounds import archived_round
 from data_access.rulebook import load_rules
 from data_access.stored_deadlines import referral_deadline_fields
 
@@ -121,25 +122,42 @@ def import_referrals(
 
     def deadlines_for(v: dict) -> dict:
         key = (v["discovered_on"], v["discovered_at"], v["urgency"], v["extension_notified"],
-               v["criminal"], v["sent_on"], v["ack_on"])
+               v["criminal"], v["sent_on"], v["ack_on"], v["round_no"])
         found = deadline_memo.get(key)
         if found is None:
             found = referral_deadline_fields(
                 cal, settings, discovered_on=v["discovered_on"], discovered_at=v["discovered_at"],
                 urgent=v["urgency"] == "urgent", extension_notified=v["extension_notified"],
-                criminal=v["criminal"], sent_on=v["sent_on"], ack_on=v["ack_on"])
+                criminal=v["criminal"], sent_on=v["sent_on"], ack_on=v["ack_on"],
+                first_round=v["round_no"] == 1)
             deadline_memo[key] = found
         return found
 
     to_insert: list[dict] = []
     to_update: list[dict] = []
+    # Earlier rounds ended by a row that sends a returned referral again (DOMAIN.md, Rounds),
+    # as (number, archived row): the id of a referral new in this file is known once inserted.
+    rounds: list[tuple[str, dict]] = []
+    now = datetime.now().replace(microsecond=0)
     changes: dict[str, dict] = {}
     unchanged = 0
+    latest: dict[str, dict] = {}  # number -> its record after the file's last row for it
     for v in clean:
+        if v.get("archived_round"):
+            continue  # a recorded earlier round, restated as recorded: nothing to write
+        number = v["number"]
+        old = latest.get(number) or existing.get(number)
         record = {f: v.get(f) for f in REFERRAL_FIELDS}
+        record["round_no"] = 1 if old is None else (old.get("round_no") or 1) + bool(v.get("new_round"))
         record.update(deadlines_for(record))
         record["status"] = v["status"]
-        old = existing.get(v["number"])
+        if old is not None and v.get("new_round"):
+            rounds.append((number, archived_round(old.get("id"), old, actor.username, now)))
+        latest[number] = record
+
+    resent = {n for n, _ in rounds}
+    for number, record in latest.items():
+        old = existing.get(number)
         if old is None:
             to_insert.append(record)
             continue
@@ -149,13 +167,13 @@ def import_referrals(
             continue
         record["_id"] = old["id"]
         record["_version"] = old["version"]
-        record["_old_status"] = old["status"]
+        # A new round's history reads 退回 → 待移送 (written with the round) → its status.
+        record["_old_status"] = "draft" if number in resent else old["status"]
         to_update.append(record)
-        changes[v["number"]] = {f: [_plain(a), _plain(b)] for f, (a, b) in diff.items()}
+        changes[number] = {f: [_plain(a), _plain(b)] for f, (a, b) in diff.items()}
 
     total = len(to_insert) + len(to_update)
     done = 0
-    now = datetime.now().replace(microsecond=0)
     note = f"导入 / imported from {filename}" if filename else "导入 / imported"
     table: Table = Referral.__table__
     events: Table = ReferralEvent.__table__
@@ -183,6 +201,19 @@ def import_referrals(
         done += len(batch)
         report(done / total, f"写入 {done}/{total} 条 / written {done} of {total}")
 
+    if rounds:
+        ids = {n: old["id"] for n, old in existing.items()}
+        missing = sorted({n for n, _ in rounds if n not in ids})
+        for part in range(0, len(missing), LOOKUP_CHUNK):
+            ids.update(session.execute(
+                select(table.c.number, table.c.id).where(table.c.number.in_(missing[part:part + LOOKUP_CHUNK]))
+            ).all())
+        session.execute(insert(ReferralRound.__table__), [dict(row, referral_id=ids[n]) for n, row in rounds])
+        session.execute(insert(events), [
+            {"referral_id": ids[n], "at": now, "username": actor.username, "from_status": "returned",
+             "to_status": "draft", "note": f"第{row['round_no'] + 1}次移送 / round {row['round_no'] + 1}: {note}"}
+            for n, row in rounds
+        ])
     if to_update:
         stmt = (
             update(table)

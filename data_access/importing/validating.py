@@ -38,7 +38,7 @@ from data_access.importing.columns import (
 )
 from data_access.importing.reading import is_blank, norm_header
 from data_access.importing.results import CleanRows, RowError
-from data_access.models import Agency, Referral
+from data_access.models import Agency, Referral, ReferralRound
 from data_access.notify import parse_notify_cell
 from data_access.validation import LONG_TEXT_LIMIT, Checks
 from rules import lifecycle
@@ -278,7 +278,19 @@ def load_existing_referrals(session: Session, numbers: Iterable[str]) -> dict[st
         chunk = wanted[start:start + LOOKUP_CHUNK]
         for row in session.execute(select(*cols).where(Referral.number.in_(chunk))):
             values = dict(zip(names, row))
+            values["rounds"] = []
             out[values["number"]] = values
+    # The earlier rounds of those sent again after a return (DOMAIN.md, Rounds).
+    by_id = {v["id"]: v for v in out.values() if (v.get("round_no") or 1) > 1}
+    ids = sorted(by_id)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        for rnd in session.execute(
+            select(ReferralRound.referral_id, ReferralRound.round_no, ReferralRound.sent_on,
+                   ReferralRound.ack_on, ReferralRound.ack_outcome)
+            .where(ReferralRound.referral_id.in_(ids[start:start + LOOKUP_CHUNK]))
+            .order_by(ReferralRound.round_no)
+        ):
+            by_id[rnd.referral_id]["rounds"].append(rnd._asdict())
     return out
 
 
@@ -305,12 +317,15 @@ def validate_referrals(
         return CleanRows([], warnings), errors
     cols = {c.key: c for c in REFERRAL_COLUMNS}
     seen: dict[str, int] = {}
+    prior: dict[str, dict] = {}  # number -> the values of its last clean row in this file
     clean = CleanRows([], warnings)
     for index, row in enumerate(rows):
         line = line_of(row, index)
         filled, screened = _screen(row, line, found, cols)
         row_errors, values = _check_referral_row(filled, line, found, cols, agencies_by_name,
-                                                 existing_numbers, seen, today)
+                                                 existing_numbers, seen, today, prior)
+        if values is not None:
+            prior[values["number"]] = values
         row_errors = _row_problems(rows, row, line, screened, row_errors)
         if row_errors:
             errors.extend(row_errors)
@@ -319,17 +334,19 @@ def validate_referrals(
     return clean, errors
 
 
-def _check_referral_row(filled, line, found, cols, agencies, existing, seen, today):
+def _check_referral_row(filled, line, found, cols, agencies, existing, seen, today, prior=None):
     """(errors, values) of one referral row: each group of columns checked in turn, then the
-    order of the dates and the lifecycle path they record."""
+    order of the dates and the lifecycle path they record. ``prior``: number -> the values of
+    its last clean row above (a referral's rounds are one row each, oldest first)."""
     row = _ReferralRow(filled, line, found, cols, today)
-    row.number(seen, existing)
+    row.number(seen, existing, prior or {})
     row.texts()
     row.choices()
     row.materials()
     row.flags()
     row.agencies(agencies)
     row.dates()
+    row.next_round()
     row.date_order()
     row.steps()
     if row.errors:
@@ -338,6 +355,8 @@ def _check_referral_row(filled, line, found, cols, agencies, existing, seen, tod
     values["status"] = derive_status(values)
     values["line"] = line
     values["exists"] = row.current is not None
+    values["new_round"] = row.new_round
+    values["archived_round"] = row.archived_round
     return [], values
 
 
@@ -354,6 +373,11 @@ class _ReferralRow:
         self.kept: set[str] = set()  # fields whose value is the recorded one (blank in the file)
         self.current: Mapping | None = None
         self.values: dict = {}
+        self.new_round = False
+        self.archived_round: int | None = None  # the recorded earlier round this row restates
+        self.duplicate_of: int | None = None
+        self.prior: Mapping | None = None
+        self.recorded: Mapping | None = None
 
     def bad(self, key: str, message: str) -> None:
         self.errors.append(RowError(self.line, self.found.get(key, self.cols[key].zh), message))
@@ -367,7 +391,7 @@ class _ReferralRow:
             return self.current[field_name]
         return default
 
-    def number(self, seen: dict[str, int], existing) -> None:
+    def number(self, seen: dict[str, int], existing, prior: Mapping[str, Mapping] = {}) -> None:
         number = cell_text(self.cell("number"))
         self.values["number"] = number
         if not number:
@@ -378,14 +402,16 @@ class _ReferralRow:
         except BadCell as exc:
             self.bad("number", str(exc))
         if number in seen:
-            self.bad("number", f"与第{seen[number]}行的移送编号重复。 / Same referral number as line {seen[number]}.")
-        else:
-            seen[number] = self.line
+            # Allowed only for the rounds of one referral, oldest first (decided in next_round).
+            self.duplicate_of = seen[number]
+            self.prior = prior.get(number)
+        seen[number] = self.line
         if isinstance(existing, Mapping):
             current = existing.get(number)
             self.current = {} if current is not None and not isinstance(current, Mapping) else current
         elif number in existing:
             self.current = {}
+        self.recorded = self.current
 
     def texts(self) -> None:
         for key, required in (("title", True), ("approved_by", False), ("ack_reason", False),
@@ -496,6 +522,59 @@ class _ReferralRow:
                 if moment is None and recorded_moment is not None and recorded_moment.date() == day:
                     moment = recorded_moment
                 values[time_field] = moment
+
+    def next_round(self) -> None:
+        """Rounds (CONTRACT.md; DOMAIN.md, Rounds). A row whose 移送日期 is later than the
+        return (退回) of the referral it names, as recorded or as the file's row above for the
+        same number says, is its next round: the earlier round is kept as it was
+        (``storing``), and this row's answer, result and closing are its own, so a blank cell
+        leaves them empty instead of keeping the earlier round's. A row whose 移送日期 is that
+        of a recorded earlier round restates it (an export lists every round): it must read
+        as recorded, and changes nothing."""
+        from data_access.rounds import is_next_round
+
+        if "sent_on" in self.bad_fields:
+            return
+        sent_on = self.values.get("sent_on")
+        recorded = self.recorded or {}
+        match = next((r for r in recorded.get("rounds") or () if r["sent_on"] == sent_on), None)
+        if match is not None:
+            self._restates(match)
+            return
+        if self.duplicate_of is not None:
+            prior = self.prior
+            if prior is not None and prior.get("archived_round") == (recorded.get("round_no") or 1) - 1:
+                return  # the recorded current round, after its earlier rounds
+            if prior is not None and self.cell("sent_on") is not None and is_next_round(prior, sent_on):
+                self.current = prior
+                self._start_round()
+                return
+            self.bad("number", f"与第{self.duplicate_of}行的移送编号重复（同一编号的下一行只能是退回后再次移送的下一轮）。"
+                               f" / Same referral number as line {self.duplicate_of} (a later row of the same "
+                               f"number can only be the next round, sent after a return).")
+            return
+        if self.current and self.cell("sent_on") is not None and is_next_round(self.current, sent_on):
+            self._start_round()
+
+    def _start_round(self) -> None:
+        self.new_round = True
+        for key in ("ack_on", "ack_outcome", "ack_reason", "result_on", "result_summary", "closed_on"):
+            if self.cell(key) is None:
+                self.values[key] = None
+                self.kept.discard(key)
+
+    def _restates(self, match: Mapping) -> None:
+        """This row is the recorded earlier round ``match``: history is not rewritten."""
+        n = match["round_no"]
+        for key in ("ack_on", "ack_outcome"):
+            given = self.values.get(key) if self.cell(key) is not None else match[key]
+            if key not in self.bad_fields and given != match[key]:
+                shown = match[key].isoformat() if isinstance(match[key], date) else match[key]
+                self.bad(key, f"第{n}次移送已记录（{shown}），已结束的一轮不能改写。"
+                              f" / Round {n} of this referral is recorded ({shown}); an ended round is not rewritten.")
+        self.values.update(ack_on=match["ack_on"], ack_outcome=match["ack_outcome"], result_on=None,
+                           result_summary=None, closed_on=None)
+        self.archived_round = n
 
     def date_order(self) -> None:
         for earlier, later, zh, en in _DATE_ORDER:

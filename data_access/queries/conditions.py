@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import case, literal
+from sqlalchemy import and_, case, literal, not_, or_
 
 from rules import ageing
 
@@ -31,3 +31,13 @@ def long_overdue(due_col, as_of: date, threshold_days: int):
     """The item due on ``due_col``, still open on ``as_of``, is long overdue
     (:func:`rules.ageing.is_long_overdue` of its days late)."""
     return due_col <= ageing.long_overdue_if_due_on_or_before(as_of, threshold_days)
+
+
+def sent_on_time(sent_on_col, send_due_on_col, sent_at_col, send_due_at_col):
+    """The sending was within its limit (:func:`rules.deadlines.sent_on_time`): in hours
+    where both moments are known, else by day."""
+    by_hour = and_(send_due_at_col.is_not(None), sent_at_col.is_not(None))
+    return or_(
+        and_(by_hour, sent_at_col <= send_due_at_col),
+        and_(not_(by_hour), sent_on_col <= send_due_on_col),
+    )

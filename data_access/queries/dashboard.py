@@ -27,7 +27,16 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from data_access.models import Agency, Decision, Dispute, DisputeParty, DisputeStage, Meeting, Referral
+from data_access.models import (
+    Agency,
+    Decision,
+    Dispute,
+    DisputeParty,
+    DisputeStage,
+    Meeting,
+    Referral,
+    ReferralRound,
+)
 from data_access.queries import conditions
 from data_access.queries.agencies import AgencyOption, agency_label, agency_options  # noqa: F401 - shared
 from data_access.queries.metrics import PeriodMetrics, period_metrics
@@ -97,7 +106,8 @@ def unacknowledged(as_of: date):
 
 
 def unacknowledged_rows(as_of: date, *columns, where=()):
-    """The referrals :func:`unacknowledged` on ``as_of``, with ``columns``, as a subquery.
+    """The referrals :func:`unacknowledged` on ``as_of``, with ``columns``, as a subquery;
+    an earlier round of a referral sent again counts on the days it awaited its answer.
 
     Written as the union of its two disjoint halves, never answered (``ack_on IS NULL``) and
     answered later (``ack_on > as_of``), so that each half is found through
@@ -109,7 +119,37 @@ def unacknowledged_rows(as_of: date, *columns, where=()):
     # Bounded on both sides: SQLite, which keeps no statistics here, then rates this range
     # narrower than ``sent_on <= as_of`` and takes the ack_on index.
     later = select(*columns).where(Referral.ack_on.between(as_of + timedelta(days=1), date.max), *base)
-    return union_all(never, later).subquery()
+    # Earlier rounds of referrals sent again (DOMAIN.md, Rounds) awaited their answer on a
+    # day before their return, with their own dates and receiver.
+    earlier = select(*(_in_round(c) for c in columns)).select_from(_ROUND_JOIN).where(
+        ReferralRound.ack_on > as_of, *(_in_round(c) for c in base)
+    )
+    return union_all(never, later, earlier).subquery()
+
+
+#: Earlier rounds joined to their referral (for its number and title).
+_ROUND_JOIN = ReferralRound.__table__.join(Referral.__table__, Referral.id == ReferralRound.referral_id)
+_ROUND_COLUMNS = {c.key: c for c in ReferralRound.__table__.c if c.key in Referral.__table__.c} | {
+    "id": ReferralRound.__table__.c.referral_id
+}
+
+
+def _in_round(expression):
+    """``expression`` on ``referrals`` rewritten for ``referral_rounds``: a round's own
+    columns (its sending, receiver, limit, answer) replace the referral's; the rest (number,
+    title) stay the referral's."""
+    from sqlalchemy.sql.visitors import replacement_traverse
+
+    table = Referral.__table__
+
+    def swap(element):
+        if getattr(element, "table", None) is table and getattr(element, "key", None) in _ROUND_COLUMNS:
+            return _ROUND_COLUMNS[element.key]
+        return None
+
+    if hasattr(expression, "__clause_element__"):
+        expression = expression.__clause_element__()
+    return replacement_traverse(expression, {}, swap)
 
 
 def awaiting_result_rows(as_of: date, *columns, where=()):
@@ -337,15 +377,16 @@ def monthly_trend(session: Session, as_of: date, months: int = 12) -> list[Trend
 
     Counted per sending day from ``ix_referrals_sent_on`` alone (an index-only scan, no
     table row read) and summed into months here: twelve months of a province stay cheap.
+    Every sending counts in its month: an earlier round of a referral sent again after a
+    return (``referral_rounds``, DOMAIN.md, Rounds) too, as the period metrics count it.
     """
     first = month_start(as_of, months - 1)
     per_month: dict[tuple[int, int], int] = {}
-    for day, n in session.execute(
-        select(Referral.sent_on, func.count())
-        .where(Referral.sent_on >= first, Referral.sent_on <= as_of)
-        .group_by(Referral.sent_on)
-    ):
-        per_month[(day.year, day.month)] = per_month.get((day.year, day.month), 0) + n
+    for sent_on in (Referral.sent_on, ReferralRound.sent_on):
+        for day, n in session.execute(
+            select(sent_on, func.count()).where(sent_on >= first, sent_on <= as_of).group_by(sent_on)
+        ):
+            per_month[(day.year, day.month)] = per_month.get((day.year, day.month), 0) + n
     points = []
     for back in range(months - 1, -1, -1):
         start = month_start(as_of, back)

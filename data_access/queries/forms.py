@@ -145,6 +145,8 @@ class ReferralEdit:
     closed_on: date | None
     last_change: LastChange | None
     history: list[tuple[datetime, str | None, str | None, str, str | None]]
+    round_no: int = 1
+    """Which sending the referral is in (DOMAIN.md, Rounds)."""
 
 
 def referral_for_edit(session: Session, referral_id: int) -> ReferralEdit | None:
@@ -166,7 +168,7 @@ def referral_for_edit(session: Session, referral_id: int) -> ReferralEdit | None
         materials=list(ref.materials or []), approved_by=ref.approved_by, send_due_on=ref.send_due_on,
         ack_due_on=ref.ack_due_on, ack_due_provisional=bool(ref.ack_due_provisional), ack_on=ref.ack_on,
         ack_outcome=ref.ack_outcome, ack_reason=ref.ack_reason, result_on=ref.result_on,
-        result_summary=ref.result_summary, closed_on=ref.closed_on,
+        result_summary=ref.result_summary, closed_on=ref.closed_on, round_no=ref.round_no or 1,
         last_change=last_change(session, Referral.__tablename__, ref.id),
         history=[tuple(row) for row in history],
     )

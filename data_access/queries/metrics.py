@@ -10,7 +10,8 @@ How each definition maps onto SQL (``last`` = the earlier of the period's end an
 ``as_of``, since a date after ``as_of`` has not happened yet):
 
 - sent / received: ``sent_on BETWEEN start AND last``, in one pass grouped by sender,
-  receiver and working days taken to acknowledge, summed per agency here;
+  receiver and working days taken to acknowledge, summed per agency here; the pass runs on
+  ``referrals`` (current rounds) and on ``referral_rounds`` (earlier, returned rounds);
 - on-time rates: ``settled`` and ``on time`` as two conditional sums, the rate being their
   quotient in Python (``None`` when nothing is settled), as in ``rules.metrics._rate``;
 - the median of ``ack_workdays``: read from each receiver's histogram of working days (they
@@ -42,7 +43,9 @@ from data_access.models import (
     DisputeParty,
     DisputeStage,
     Referral,
+    ReferralRound,
 )
+from data_access.queries import conditions
 from data_access.rulebook import load_settings
 from rules.lifecycle import DISPUTE_STAGES
 from rules.metrics import (
@@ -94,42 +97,47 @@ def agency_metrics_sql(
     else:
         ids = sorted(set(agency_ids))
     last = min(period.end, as_of)
-    in_period = and_(Referral.sent_on >= period.start, Referral.sent_on <= last)
 
-    # One pass over the period's referrals, grouped by (sender, receiver, working days to
+    # One pass over the period's sendings, grouped by (sender, receiver, working days to
     # acknowledge): both agencies' counts and each receiver's histogram of working days, from
     # which the median is read exactly. A few thousand groups at most, whatever the volume.
-    acked = _happened(Referral.ack_on, as_of)
-    ack_settled = and_(Referral.ack_due_on.is_not(None), or_(acked, Referral.ack_due_on < as_of))
-    workdays = case((and_(acked, Referral.ack_workdays.is_not(None)), Referral.ack_workdays), else_=null())
+    # The sendings are the referrals' current rounds and their earlier, returned rounds
+    # (``referral_rounds``), each counted where it happened (DOMAIN.md, Rounds): the same
+    # grouped query on each table, summed here, so each keeps its own sent_on index.
     sent: dict[int, list[int]] = {}
     received: dict[int, list[int]] = {}
     histogram: dict[int, dict[int, int]] = {}
-    for frm, to, w, n, timed, send_ok, settled, ack_ok in session.execute(
-        select(
-            Referral.from_agency_id,
-            Referral.to_agency_id,
-            workdays,
-            func.count(),
-            func.count(Referral.send_due_on),
-            _count_if(Referral.sent_on <= Referral.send_due_on),
-            _count_if(ack_settled),
-            _count_if(and_(ack_settled, acked, Referral.ack_on <= Referral.ack_due_on)),
-        )
-        .where(in_period)
-        .group_by(Referral.from_agency_id, Referral.to_agency_id, workdays)
-    ):
-        s_row = sent.setdefault(frm, [0, 0, 0])
-        s_row[0] += n
-        s_row[1] += timed
-        s_row[2] += int(send_ok)
-        r_row = received.setdefault(to, [0, 0, 0])
-        r_row[0] += n
-        r_row[1] += int(settled)
-        r_row[2] += int(ack_ok)
-        if w is not None:
-            counts = histogram.setdefault(to, {})
-            counts[int(w)] = counts.get(int(w), 0) + n
+    for t in (Referral.__table__, ReferralRound.__table__):
+        c = t.c
+        acked = _happened(c.ack_on, as_of)
+        ack_settled = and_(c.ack_due_on.is_not(None), or_(acked, c.ack_due_on < as_of))
+        workdays = case((and_(acked, c.ack_workdays.is_not(None)), c.ack_workdays), else_=null())
+        send_ok = conditions.sent_on_time(c.sent_on, c.send_due_on, c.sent_at, c.send_due_at)
+        for frm, to, w, n, timed, n_send_ok, settled, ack_ok in session.execute(
+            select(
+                c.from_agency_id,
+                c.to_agency_id,
+                workdays,
+                func.count(),
+                func.count(c.send_due_on),
+                _count_if(and_(c.send_due_on.is_not(None), send_ok)),
+                _count_if(ack_settled),
+                _count_if(and_(ack_settled, acked, c.ack_on <= c.ack_due_on)),
+            )
+            .where(c.sent_on >= period.start, c.sent_on <= last)
+            .group_by(c.from_agency_id, c.to_agency_id, workdays)
+        ):
+            s_row = sent.setdefault(frm, [0, 0, 0])
+            s_row[0] += n
+            s_row[1] += timed
+            s_row[2] += int(n_send_ok)
+            r_row = received.setdefault(to, [0, 0, 0])
+            r_row[0] += n
+            r_row[1] += int(settled)
+            r_row[2] += int(ack_ok)
+            if w is not None:
+                counts = histogram.setdefault(to, {})
+                counts[int(w)] = counts.get(int(w), 0) + n
     medians = {a: _median(counts) for a, counts in histogram.items()}
 
     # Results reported is an event count: by the day the result was reported.

@@ -6,6 +6,10 @@ A referral is on the report for day ``D`` when, on ``D``,
   after ``D`` did not exist yet on ``D``; any outcome counts as the answer), and
 - its acknowledgement due date had passed (``ack_due_on < D``; the due day itself is on time).
 
+Each round of a referral returned and sent again is judged on its own (DOMAIN.md, Rounds):
+an earlier round, kept in ``referral_rounds``, is on the report of a day on which it was
+overdue, before it was answered.
+
 The due date is the stored ``ack_due_on``, which every writer fills from ``rules.deadlines``
 (5 working days; 3 calendar days moved to a working day for a suspected crime) through
 ``data_access.stored_deadlines``; so the filter runs in SQL on that column and only the
@@ -29,7 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from data_access.inert import inert
-from data_access.models import Agency, Referral
+from data_access.models import Agency, Referral, ReferralRound
 from rules.deadlines import days_late
 
 #: The report's columns, in CONTRACT.md's order.
@@ -125,10 +129,20 @@ def overdue_acknowledgements(
         _unindexed(r.sent_on) <= as_of,
         or_(r.ack_on.is_(None), r.ack_on > as_of),
     )
+    # An earlier round of a referral sent again (DOMAIN.md, Rounds) was overdue on a day
+    # before its late return: it stays on that day's report, with its own dates.
+    rr = ReferralRound
+    earlier_round = (
+        select(rr.referral_id, r.number, r.title, rr.to_agency_id, rr.from_agency_id, rr.sent_on,
+               rr.ack_due_on, rr.ack_due_provisional, rr.criminal)
+        .join(r, r.id == rr.referral_id)
+        .where(rr.ack_due_on < as_of, rr.sent_on <= as_of, or_(rr.ack_on.is_(None), rr.ack_on > as_of))
+    )
     if agency_id is not None:
         waiting = waiting.where(r.to_agency_id == agency_id)
         answered_later = answered_later.where(r.to_agency_id == agency_id)
-    found = [*session.execute(waiting), *session.execute(answered_later)]
+        earlier_round = earlier_round.where(rr.to_agency_id == agency_id)
+    found = [*session.execute(waiting), *session.execute(answered_later), *session.execute(earlier_round)]
     if not found:
         return []
     agencies = {a.id: a for a in session.execute(select(Agency.id, Agency.name, Agency.contact, Agency.phone))}

@@ -10,13 +10,13 @@ the database (the Excel export asks for the filtered rows up to a cap).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, literal, null, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from data_access.models import Agency, Referral, ReferralEvent
+from data_access.models import Agency, Referral, ReferralEvent, ReferralRound
 from data_access.queries.dashboard import LightBounds, agency_label
 from rules.lights import Light
 
@@ -262,6 +262,30 @@ class HistoryEvent:
 
 
 @dataclass(frozen=True)
+class RoundDetail:
+    """One sending of a referral (DOMAIN.md, Rounds): 第1次移送, 第2次移送 … Earlier rounds
+    come from ``referral_rounds`` as they were; the last is the referral's current round."""
+
+    round_no: int
+    to_agency: str
+    sent_on: date | None
+    sent_at: datetime | None
+    ack_due_on: date | None
+    ack_due_provisional: bool
+    ack_on: date | None
+    ack_outcome: str | None
+    ack_reason: str | None
+    current: bool
+
+    @property
+    def ack_days_late(self) -> int | None:
+        """Calendar days the answer came after its limit (0 on time), ``None`` unanswered."""
+        if self.ack_on is None or self.ack_due_on is None:
+            return None
+        return max(0, (self.ack_on - self.ack_due_on).days)
+
+
+@dataclass(frozen=True)
 class ReferralDetail:
     id: int
     number: str
@@ -292,6 +316,11 @@ class ReferralDetail:
     # "contact phone" of each party: whom to call to chase it (DOMAIN.md, Contacts).
     from_contact: str | None = None
     to_contact: str | None = None
+    round_no: int = 1
+    """Which sending the referral is in; earlier ones are in ``rounds``."""
+    rounds: list[RoundDetail] = field(default_factory=list)
+    """Every sending, oldest first (one, unless the referral was returned and sent again)."""
+    send_due_at: datetime | None = None
 
 
 def _deadline(code: str, due: date | None, provisional: bool, met: date | None, running: bool,
@@ -323,8 +352,25 @@ def referral_detail(session: Session, referral_id: int, bounds: LightBounds) -> 
         .where(ReferralEvent.referral_id == referral_id)
         .order_by(ReferralEvent.at, ReferralEvent.id)
     ).all()
+    earlier = session.execute(
+        select(ReferralRound, receiver.name)
+        .join(receiver, receiver.id == ReferralRound.to_agency_id)
+        .where(ReferralRound.referral_id == referral_id)
+        .order_by(ReferralRound.round_no)
+    ).all()
+    rounds = [
+        RoundDetail(x.round_no, name, x.sent_on, x.sent_at, x.ack_due_on, bool(x.ack_due_provisional), x.ack_on,
+                    x.ack_outcome, x.ack_reason, False)
+        for x, name in earlier
+    ]
+    if r.sent_on is not None or not rounds:
+        rounds.append(RoundDetail(r.round_no or 1, receiver_name, r.sent_on, r.sent_at, r.ack_due_on,
+                                  bool(r.ack_due_provisional), r.ack_on, r.ack_outcome, r.ack_reason, True))
+    # The sending limit is judged on the first sending (kept with round 1 once it ended).
+    first = earlier[0][0] if earlier else None
+    send_due, first_sent = (first.send_due_on, first.sent_on) if first else (r.send_due_on, r.sent_on)
     deadlines = [
-        _deadline("send", r.send_due_on, False, r.sent_on, r.status == "draft", bounds),
+        _deadline("send", send_due, False, first_sent, r.status == "draft" and first is None, bounds),
         _deadline("ack", r.ack_due_on, bool(r.ack_due_provisional), r.ack_on, r.status == "sent", bounds),
     ]
     return ReferralDetail(
@@ -356,6 +402,9 @@ def referral_detail(session: Session, referral_id: int, bounds: LightBounds) -> 
         history=[HistoryEvent(*e) for e in events],
         from_contact=" ".join(x for x in contacts[:2] if x) or None,
         to_contact=" ".join(x for x in contacts[2:] if x) or None,
+        round_no=r.round_no or 1,
+        rounds=rounds,
+        send_due_at=first.send_due_at if first else r.send_due_at,
     )
 
 

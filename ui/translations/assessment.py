@@ -56,7 +56,8 @@ EN = {
     "超期未受理告知件数": "Acknowledgements overdue",
     "红色名单": "Red list",
     "逾期议定事项": "Decisions overdue",
-    "统计期间内各单位发出的移送案件数（按移送日期）。": "Referrals sent by all agencies in the period (by the day sent).",
+    "统计期间内各单位的移送次数（按移送日期；退回后再次移送计为新的一次）。":
+        "Sendings by all agencies in the period (by the day sent; a re-send after a return is a new sending).",
     "统计期间内反馈办理结果的件数（按反馈日期）。": "Results reported in the period (by the day reported).",
     "截至统计日已过受理告知期限仍未书面告知的移送案件数。":
         "Referrals past their acknowledgement limit and still unanswered on the day shown.",

@@ -53,7 +53,7 @@ EN = {
     # overview
     "{p} · 数据截至 {d}": "{p} · figures as of {d}",
     "本期移送案件": "Referrals sent",
-    "统计期间内发出的移送案件数": "Referrals sent in the period",
+    "统计期间内的移送次数（退回后再次移送计为新的一次）": "Sendings in the period (a re-send after a return is a new sending)",
     "待受理告知": "Awaiting acknowledgement",
     "已移送、截至统计日尚未书面告知受理情况": "Sent and not yet acknowledged in writing on the day shown",
     "受理告知超期": "Acknowledgement overdue",
@@ -269,4 +269,15 @@ EN = {
     "已提出、待对方答复的协作请求": "Our assistance requests awaiting an answer",
     "被请求单位": "Requested agency",
     "本单位的协作请求均已得到答复。": "Every assistance request of ours has been answered.",
+    # Referral rounds and hours (DOMAIN.md, Rounds and Hours)
+    "时间未填": "time not given",
+    "第{n}次移送": "Sending {n}",
+    "（当前）": " (current)",
+    "移送轮次": "Sendings (rounds)",
+    "轮次": "Round",
+    "紧急移送时限（24小时）：{at}": "Urgent: to be sent within 24 hours, by {at}",
+    "发现时间未填：紧急移送时限按发现次日24时计。": "Time of discovery not given: the urgent limit ends at the end of the day after discovery.",
+    "再次移送为第{n}次移送：第{m}次移送的日期、期限和退回答复原样保留，仍计入当时的统计。":
+        "Sending it again makes sending {n}: sending {m}'s dates, limit and returned answer are kept as they were "
+        "and still count in their period.",
 }
