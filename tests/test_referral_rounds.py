@@ -99,7 +99,7 @@ def _sent_returned_late(world) -> int:
     with read_session() as s:
         assert s.get(Referral, saved.id).ack_due_on == date(2026, 10, 15)  # 10-10 is a make-up working day
     cmd.acknowledge_referral(world.clerk(world.housing), saved.id, outcome="returned", ack_on=date(2026, 10, 30),
-                             reason="材料不全，请补充现场检查记录", today=date(2026, 10, 30))
+                             reason="材料不全，请补充现场检查记录", today=date(2026, 10, 30), expected_version=None)
     return saved.id
 
 
@@ -117,7 +117,7 @@ def test_a_resend_through_the_forms_leaves_october_and_its_published_report_unch
     # 11-16: the town supplements the materials and sends it again (the form's 修改并重新移送).
     ref = cmd.revise_referral(world.clerk(world.town), ref_id, send=True, sent_on=date(2026, 11, 16),
                               sent_time=time(9, 30), note="已补充现场检查记录", today=date(2026, 11, 16),
-                              **_content(world, materials=["移送函", "现场检查记录"]))
+                              expected_version=None, **_content(world, materials=["移送函", "现场检查记录"]))
 
     assert _october() == before
     with read_session() as s:
@@ -150,12 +150,12 @@ def test_a_returned_referral_revised_then_sent_keeps_its_first_round(world):
     ref_id = _sent_returned_late(world)
     before = _october()
     saved = cmd.revise_referral(world.clerk(world.town), ref_id, send=False, today=date(2026, 11, 10),
-                                **_content(world))
+                                expected_version=None, **_content(world))
     assert saved.status == "draft"
     assert _october() == before
-    cmd.send_referral(world.clerk(world.town), ref_id, sent_on=date(2026, 11, 16), today=date(2026, 11, 16))
+    cmd.send_referral(world.clerk(world.town), ref_id, sent_on=date(2026, 11, 16), today=date(2026, 11, 16), expected_version=None)
     cmd.acknowledge_referral(world.clerk(world.housing), ref_id, outcome="accepted", ack_on=date(2026, 11, 18),
-                             today=date(2026, 11, 18))
+                             today=date(2026, 11, 18), expected_version=None)
     assert _october() == before
     with read_session() as s:
         (kept,) = s.scalars(select(ReferralRound)).all()
@@ -266,13 +266,13 @@ def _base(world) -> list[int]:
     make(town, world.town, world.housing, date(2026, 10, 9), date(2026, 10, 9))  # never answered
     returned_late = make(town, world.town, world.housing, date(2026, 10, 9), date(2026, 10, 12))
     cmd.acknowledge_referral(housing, returned_late, outcome="returned", ack_on=date(2026, 10, 30),
-                             reason="退回", today=date(2026, 10, 31))
+                             reason="退回", today=date(2026, 10, 31), expected_version=None)
     accepted = make(other, world.other_town, world.police, date(2026, 10, 12), date(2026, 10, 13), criminal=True)
-    cmd.acknowledge_referral(police, accepted, outcome="accepted", ack_on=date(2026, 10, 14), today=date(2026, 10, 31))
+    cmd.acknowledge_referral(police, accepted, outcome="accepted", ack_on=date(2026, 10, 14), today=date(2026, 10, 31), expected_version=None)
     make(housing, world.housing, world.town, date(2026, 10, 22), date(2026, 10, 26))  # due in November
     returned_on_time = make(housing, world.housing, world.other_town, date(2026, 10, 19), date(2026, 10, 20))
     cmd.acknowledge_referral(other, returned_on_time, outcome="returned", ack_on=date(2026, 10, 22), reason="退回",
-                             today=date(2026, 10, 31))
+                             today=date(2026, 10, 31), expected_version=None)
     make(town, world.town, world.police, date(2026, 10, 29), date(2026, 10, 30), urgency="urgent",
          discovered_time=time(8, 0))
     make(town, world.town, world.housing, date(2026, 10, 28), None)  # a draft sent later, if at all
@@ -299,17 +299,17 @@ def _apply(world, uow, ids, action) -> None:
     content = _content(world, to_agency_id=ref.to_agency_id, discovered_on=ref.discovered_on)
     try:
         if kind == "ack":
-            cmd.acknowledge_referral(receiver, ref_id, outcome=outcome, ack_on=on, reason="理由", today=LATE, uow=uow)
+            cmd.acknowledge_referral(receiver, ref_id, outcome=outcome, ack_on=on, reason="理由", today=LATE, uow=uow, expected_version=None)
         elif kind == "resend":
-            cmd.revise_referral(sender, ref_id, send=True, sent_on=on, today=LATE, uow=uow, **content)
+            cmd.revise_referral(sender, ref_id, send=True, sent_on=on, today=LATE, uow=uow, expected_version=None, **content)
         elif kind == "revise":
-            cmd.revise_referral(sender, ref_id, send=False, today=LATE, uow=uow, **content)
+            cmd.revise_referral(sender, ref_id, send=False, today=LATE, uow=uow, expected_version=None, **content)
         elif kind == "send":
-            cmd.send_referral(sender, ref_id, sent_on=on, today=LATE, uow=uow)
+            cmd.send_referral(sender, ref_id, sent_on=on, today=LATE, uow=uow, expected_version=None)
         elif kind == "result":
-            cmd.report_result(receiver, ref_id, result_on=on, summary="已立案查处", today=LATE, uow=uow)
+            cmd.report_result(receiver, ref_id, result_on=on, summary="已立案查处", today=LATE, uow=uow, expected_version=None)
         elif kind == "close":
-            cmd.close_referral(sender, ref_id, closed_on=on, today=LATE, uow=uow)
+            cmd.close_referral(sender, ref_id, closed_on=on, today=LATE, uow=uow, expected_version=None)
         else:  # discovered in October, sent in November
             saved = cmd.create_referral(sender, from_agency_id=ref.from_agency_id, send=True, sent_on=on,
                                         today=LATE, uow=uow, **_content(world, to_agency_id=ref.to_agency_id,
