@@ -245,12 +245,22 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
+def _export_path(file: str) -> Path:
+    """Where an export goes: a .csv or .xlsx name in a folder that exists (else a plain error)."""
+    path = Path(file)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UserError(f"请使用 .csv 或 .xlsx 文件名：{path.name} / Use a .csv or .xlsx file name: {path.name}")
+    if not path.parent.is_dir():
+        raise UserError(f"目录不存在：{path.parent} / The directory does not exist: {path.parent}")
+    return path
+
+
 def cmd_export_referrals(args) -> int:
     from data_access.db import read_session
     from data_access.importing import export_referrals
 
     engine = _require_database()
-    path = Path(args.file)
+    path = _export_path(args.file)
     with read_session(engine) as session:
         written = export_referrals(session, path)
     _err(f"已导出 {written} 件移送案件到 {path}。 / Exported {written} referrals to {path}.")
@@ -262,12 +272,7 @@ def cmd_export_responsibilities(args) -> int:
     from data_access.responsibilities import write_responsibilities_file
 
     engine = _require_database()
-    path = Path(args.file)
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise UserError(f"请使用 .csv 或 .xlsx 文件名：{path.name} / Use a .csv or .xlsx file name: {path.name}",
-                        EXIT_USAGE)
-    if not path.parent.is_dir():
-        raise UserError(f"目录不存在：{path.parent} / The directory does not exist: {path.parent}")
+    path = _export_path(args.file)
     with read_session(engine) as session:
         count = write_responsibilities_file(session, path)
     _out(f"已导出权责清单 {count} 条：{path} / Exported {count} list entries to {path}\n")

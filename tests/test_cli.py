@@ -169,6 +169,8 @@ def test_export_referrals_round_trips_through_xlsx_and_csv(empty_db, tmp_path, c
     code, _, err = call(capsys, "export", "referrals", str(tmp_path / "ledger.txt"))
     assert code == 1 and ".xlsx" in err and "Traceback" not in err
     assert not (tmp_path / "ledger.txt").exists()
+    code, _, err = call(capsys, "export", "referrals", str(tmp_path / "no" / "such" / "ledger.xlsx"))
+    assert code == 1 and "目录不存在" in err and "Traceback" not in err
 
 
 # --------------------------------------------------------------------------- workdays

@@ -41,14 +41,20 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo123"
 
 
-def _require_chromium() -> None:
-    if Path(CHROMIUM).exists():
+def require_program(path: str, package: str, tests: str) -> None:
+    """Skip ``tests`` (with the reason printed) when Debian's ``package`` is not installed at
+    ``path``; under ``CI`` fail instead, since CI must run them."""
+    if Path(path).exists():
         return
-    reason = f"Debian's Chromium is not installed ({CHROMIUM} missing: apt-get install chromium)"
+    reason = f"Debian's {package} is not installed ({path} missing: apt-get install {package})"
     if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser tests")
-    print(f"\nSKIPPED browser tests: {reason}")
+        pytest.fail(f"{reason}; CI must run the {tests}")
+    print(f"\nSKIPPED {tests}: {reason}")
     pytest.skip(reason)
+
+
+def _require_chromium() -> None:
+    require_program(CHROMIUM, "chromium", "browser tests")
 
 
 def _free_port() -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.browser.conftest import ROOT, _free_port, _require_chromium, _wait_idle
+from tests.browser.conftest import ROOT, _free_port, _require_chromium, _wait_idle, require_program
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +31,7 @@ ADMIN_PASSWORD = "Multi-Process-Test-2026"
 
 
 def _require_nginx() -> None:
-    if Path(NGINX).exists():
-        return
-    reason = f"Debian's nginx is not installed ({NGINX} missing: apt-get install nginx)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the multi-process test")
-    print(f"\nSKIPPED multi-process test: {reason}")
-    pytest.skip(reason)
+    require_program(NGINX, "nginx", "multi-process test")
 
 
 def _wait_healthy(base: str, proc: subprocess.Popen, log: Path) -> None:
