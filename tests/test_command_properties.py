@@ -64,7 +64,7 @@ def _referral_at(world: World, status: str) -> int:
 def _request(world: World) -> int:
     return assistance.request_assistance(
         OFFICE, kind="testing", subject="水质检测", from_agency_id=world.town, to_agency_id=world.housing,
-        requested_on=date(2026, 10, 9), today=TODAY,
+        requested_on=date(2026, 10, 16), today=TODAY,  # still within its limit on TODAY (may be extended)
     ).id
 
 
@@ -128,7 +128,7 @@ SPECS: dict[str, Spec] = {
     "extend_assistance": Spec(assistance.extend_assistance, AssistanceRequest, _request,
                               lambda w: dict(reason="需要委托鉴定", expected_version=1)),
     "answer_assistance": Spec(assistance.answer_assistance, AssistanceRequest, _request,
-                              lambda w: dict(answered_on=date(2026, 10, 12), answer="检测合格", expected_version=1)),
+                              lambda w: dict(answered_on=date(2026, 10, 19), answer="检测合格", expected_version=1)),
     "raise_dispute": Spec(
         disputes.raise_dispute, None, None,
         lambda w: dict(subject="河道违建归属", party_ids=[w.town, w.housing], opened_on=date(2026, 10, 9),

@@ -51,15 +51,19 @@ def test_assistance_request_extend_and_answer(world):
     # 10-08, 10-09 and the make-up Saturday 10-10.
     assert req.due_on == date(2026, 10, 10) and req.extended is False
 
+    with pytest.raises(ValidationFailed) as refused:  # announced after the limit: too late
+        assistance.extend_assistance(dept, saved.id, reason="需要委托检测机构", today=TODAY, expected_version=1)
+    assert "已过" in refused.value.errors["status"]
+    within = date(2026, 10, 9)  # before the 10-10 limit
     with pytest.raises(PermissionDenied):  # the asker does not extend the other side's limit
-        assistance.extend_assistance(town, saved.id, reason="需要委托检测机构", today=TODAY, expected_version=None)
+        assistance.extend_assistance(town, saved.id, reason="需要委托检测机构", today=within, expected_version=None)
     extended = assistance.extend_assistance(dept, saved.id, reason="需要委托检测机构", expected_version=1,
-                                            today=TODAY)
+                                            today=within)
     req = _get(models.AssistanceRequest, saved.id)
     assert req.extended and req.extension_reason == "需要委托检测机构"
     assert req.due_on == date(2026, 10, 23)  # 10 more working days after 10-10
     with pytest.raises(ValidationFailed) as refused:
-        assistance.extend_assistance(dept, saved.id, reason="再延一次", today=TODAY, expected_version=None)
+        assistance.extend_assistance(dept, saved.id, reason="再延一次", today=within, expected_version=None)
     assert "已经延期过一次" in refused.value.errors["status"]
 
     with pytest.raises(ValidationFailed) as refused:

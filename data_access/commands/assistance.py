@@ -112,6 +112,11 @@ def extend_assistance(
             )
         elif req.extended:
             c.add("status", "该请求已经延期过一次", "The request has already been extended once")
+        elif req.due_on is not None and (today or date.today()) > req.due_on:
+            # An extension is announced within the limit: taken afterwards it would turn a late
+            # answer, already counted in its period, into an on-time one.
+            c.add("status", f"答复期限（{req.due_on}）已过，不能再延期：延期须在期限内告知",
+                  f"The answer was due on {req.due_on}; an extension must be taken before then")
         why = c.text("reason", reason, LABELS["reason"], limit=None, multiline=True)
         c.done()
         authorize(actor, "assist.answer", [req.to_agency_id])
