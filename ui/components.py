@@ -241,7 +241,8 @@ def _widths(frame: pd.DataFrame, lights: list[str]) -> dict:
         if column in config:
             continue
         if pd.api.types.is_numeric_dtype(frame[column]):
-            config[column] = st.column_config.NumberColumn(width=72)
+            # Narrow, but never narrower than its heading (about 17 px a Chinese character).
+            config[column] = st.column_config.NumberColumn(width=max(72, 17 * len(str(column)) + 30))
             continue
         longest = frame[column].head(200).map(lambda v: len(str(v))).max()
         if longest and longest > 14:

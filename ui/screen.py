@@ -32,7 +32,7 @@ _LAYOUT = """
 [data-testid="stElementContainer"]:has(style.jm-screen) { display: none; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.7rem !important; padding-right: 0.7rem !important;
-                                         padding-top: 3.2rem !important; }
+                                         padding-top: 3.8rem !important; }
 }
 .jm-demo { display: inline-block; font-size: 14px; line-height: 1.4; padding: 1px 10px;
            border-radius: 10px; background: #FFF4D6; color: #5B4500; border: 1px solid #E0B000; }
