@@ -71,12 +71,15 @@ _STYLE = f"""
 [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding-bottom: 24px; }}
 [class*="st-key-kpi_"] [data-testid="stMetricLabel"] p {{ font-size: 17px !important; }}
 @media (max-width: 640px) {{
-  [data-testid="stHorizontalBlock"]:has([class*="st-key-kpi_"]) {{ flex-wrap: wrap !important; gap: 8px !important; }}
-  [data-testid="stHorizontalBlock"]:has([class*="st-key-kpi_"]) > [data-testid="stColumn"] {{
+  /* On a phone, figures two to a row (any row of metric cards). */
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {{
+      flex-wrap: wrap !important; gap: 8px !important; }}
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {{
       min-width: calc(50% - 8px) !important; max-width: calc(50% - 4px) !important; flex: 1 1 calc(50% - 8px) !important; }}
-  [class*="st-key-kpi_"] [data-testid="stMetricValue"] p {{ font-size: 32px !important; }}
+  [class*="st-key-kpi_"] [data-testid="stMetricValue"] p {{ font-size: 28px !important; }}
   [class*="st-key-kpi_"] [data-testid="stMetricLabel"] p {{ font-size: 15px !important; }}
-  [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding: 6px 8px 22px 8px; }}
+  [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding: 6px 8px 6px 8px; min-height: 0; }}
+  [class*="st-key-kpi_"] [data-testid="stPageLink"] p {{ display: none; }}
 }}
 [class*="st-key-kpi_"] [data-testid="stTooltipHoverTarget"] {{ position: relative; z-index: 2; }}
 </style>

@@ -101,3 +101,21 @@ def test_no_english_in_the_chinese_interface(live_app, new_page, login, wait_idl
         if found:
             problems[path] = found
     assert not problems, problems
+
+
+@pytest.mark.parametrize("typed", ["20261130", "2026-11-30", "2026/11/30"])
+def test_a_date_is_accepted_as_people_type_it(live_app, new_page, login, wait_idle, typed):
+    """Streamlit 1.67's date field is a row of segments (年/月/日): typing the digits moves on
+    from segment to segment, and a separator typed between them is taken as the move."""
+    page = new_page()
+    login(page, "/", "admin")
+    page.goto(live_app.base + "/operations")
+    wait_idle(page)
+    field = page.locator("[data-testid=stDateInput]").nth(2)  # 结束日期（可不填）: empty
+    assert field.locator("[data-type=year]").evaluate("e => getComputedStyle(e, '::after').content") == '"年"'
+    field.locator("[data-type=year]").click()
+    page.wait_for_timeout(300)
+    page.keyboard.type(typed, delay=60)
+    page.keyboard.press("Tab")
+    wait_idle(page)
+    assert field.locator("input[type=date]").get_attribute("value") == "2026-11-30"
