@@ -31,7 +31,7 @@ if done:
 kind = st.radio(t("台账类型"), list(KINDS), format_func=lambda k: t(KINDS[k]), horizontal=True,
                 key="import_ledger.kind")
 st.caption(
-    t("列名用中文（也接受英文列名）；日期写成 YYYY-MM-DD；是/否列填“是”或“否”。单位必须已登记。"
+    t("列名用中文（也接受英文列名）；日期写成“年-月-日”，如 2026-11-30；是/否列填“是”或“否”。单位必须已登记。"
       "同一编号（或单位名称）再次导入会更新原记录，不会重复。")
 )
 st.download_button(

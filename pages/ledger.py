@@ -14,7 +14,7 @@ from data_access.queries.responsibilities import referrals_by_matter
 from rules.lifecycle import ACK_OUTCOMES, DOMAIN_LABELS, DOMAINS, MATERIAL_LABELS, STATUS_LABELS, URGENCY
 from rules.lights import Light
 from rules import permissions
-from ui import cache, components as ui, filters
+from ui import cache, components as ui, drill, filters, quick_actions
 from ui.i18n import pick, t
 from ui.session import require
 from ui.components import inert
@@ -37,52 +37,67 @@ if member:
     st.caption(t("显示本单位（{a}）移送或接收的案件。", a=inert(names.get(me.agency_id, ""))))
 
 # ---------------------------------------------------------------- filters
-all_dates = filters.toggle(t("不限移送日期"), "flt_ledger_all_dates", False)
-if not all_dates:
-    st.caption(t("移送日期：{p}（侧栏统计期间）", p=filters.period_label(period)))
-c1, c2, c3 = st.columns(3)
-with c1:
-    from_id = filters.agency_selector(t("移送单位"), "flt_ledger_from", agencies)
-with c2:
-    to_id = filters.agency_selector(t("接收单位"), "flt_ledger_to", agencies)
-with c3:
-    search = filters.text_input(t("搜索编号或案件名称"), "flt_ledger_search",
-                                placeholder="YS-2026-000123 / " + t("关键词"))
-c4, c5, c6 = st.columns(3)
-with c4:
-    domain = filters.choice(t("违法领域"), DOMAINS, "flt_ledger_domain", all_label="全部领域",
-                            format_func=lambda v: pick(DOMAIN_LABELS[v]))
-with c5:
-    status = filters.choice(t("状态"), list(STATUS_LABELS["referral"]), "flt_ledger_status", all_label="全部状态",
-                            format_func=lambda v: pick(STATUS_LABELS["referral"][v]))
-with c6:
-    light = filters.choice(t("亮灯"), [*[lt.value for lt in Light], "none"], "flt_ledger_light", all_label="全部",
-                           format_func=lambda v: t("无进行中的期限") if v == "none" else ui.light_text(v))
+# A figure elsewhere (a KPI card, a chart's bar) opens the ledger with its rows' filter in the
+# address (ui.drill): that filter is shown above the list, with the button that removes it.
+drilled = drill.ledger_filter_from_params(st.query_params, own_agency=me.agency_id if member else None)
+if drilled is not None:
+    f = drilled
+    all_dates = f.sent_from is None and f.sent_to is None
+    light_names = [ui.light_text(lt) for lt in (f.light or "").split(",") if lt]
+    drill.filter_banner([p for p in (
+        st.query_params.get("label"),
+        f.status and t("状态：{s}", s=pick(STATUS_LABELS["referral"].get(f.status, (f.status, f.status)))),
+        light_names and t("亮灯：{l}", l="、".join(light_names)),
+        f.to_agency_id and t("接收单位：{a}", a=names.get(f.to_agency_id, "")),
+        f.from_agency_id and t("移送单位：{a}", a=names.get(f.from_agency_id, "")),
+        (f.sent_from or f.sent_to) and t("移送日期：{a} ~ {b}", a=ui.day(f.sent_from), b=ui.day(f.sent_to)),
+    ) if p])
+else:
+    # The filters fold away so that the list starts within the first screen (1280×720).
+    with st.expander(t("筛选条件"), icon=":material/filter_list:"):
+        all_dates = filters.toggle(t("不限移送日期"), "flt_ledger_all_dates", False)
+        if not all_dates:
+            st.caption(t("移送日期：{p}（侧栏统计期间）", p=filters.period_label(period)))
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            from_id = filters.agency_selector(t("移送单位"), "flt_ledger_from", agencies)
+        with c2:
+            to_id = filters.agency_selector(t("接收单位"), "flt_ledger_to", agencies)
+        with c3:
+            search = filters.text_input(t("搜索编号或案件名称"), "flt_ledger_search",
+                                        placeholder="YS-2026-000123 / " + t("关键词"))
+        c4, c5, c6 = st.columns(3)
+        with c4:
+            domain = filters.choice(t("违法领域"), DOMAINS, "flt_ledger_domain", all_label="全部领域",
+                                    format_func=lambda v: pick(DOMAIN_LABELS[v]))
+        with c5:
+            status = filters.choice(t("状态"), list(STATUS_LABELS["referral"]), "flt_ledger_status", all_label="全部状态",
+                                    format_func=lambda v: pick(STATUS_LABELS["referral"][v]))
+        with c6:
+            light = filters.choice(t("亮灯"), [*[lt.value for lt in Light], "none"], "flt_ledger_light", all_label="全部",
+                                   format_func=lambda v: t("无进行中的期限") if v == "none" else ui.light_text(v))
 
-f = LedgerFilter(
-    from_agency_id=from_id,
-    to_agency_id=to_id,
-    domain=domain,
-    status=status,
-    light=light,
-    sent_from=None if all_dates else period.start,
-    sent_to=None if all_dates else period.end,
-    search=search or None,
-    agency_id=me.agency_id if member else None,
-)
+    f = LedgerFilter(
+        from_agency_id=from_id,
+        to_agency_id=to_id,
+        domain=domain,
+        status=status,
+        light=light,
+        sent_from=None if all_dates else period.start,
+        sent_to=None if all_dates else period.end,
+        search=search or None,
+        agency_id=me.agency_id if member else None,
+    )
 
 # A new filter starts again at page 1.
 if st.session_state.get("_ledger_filter") != f:
     st.session_state["_ledger_filter"] = f
     st.session_state["ledger_page"] = 1
-p1, p2 = st.columns([1, 4])
-size = p1.selectbox(t("每页条数"), [25, 50, 100], index=1, key="ledger_page_size")
+size = int(st.session_state.get("ledger_page_size", 50))
 page_no = int(st.session_state.get("ledger_page", 1))
 result = cache.ledger_page(f, today, page_no, size)
 if result.page != page_no:
     st.session_state["ledger_page"] = result.page
-p2.number_input(t("页码（共{n}页）", n=result.pages), min_value=1, max_value=result.pages, step=1,
-                key="ledger_page")
 
 st.subheader(t("共 {n} 件", n=f"{result.total:,}"))
 
@@ -127,7 +142,17 @@ def _frame(rows) -> pd.DataFrame:
     )
 
 
-ui.table(_frame(result.rows), light_columns=[t("亮灯")])
+# A row picked opens the referral with the steps its status and the user's role allow.
+quick_actions.forget_selection("ledger_rows")
+picked_event = ui.table(_frame(result.rows), light_columns=[t("亮灯")], height=min(600, 35 * (len(result.rows) + 1) + 3),
+                        select_key="ledger_rows")
+picked_row = quick_actions.picked_row(picked_event, [r.id for r in result.rows], "ledger_rows")
+if picked_row is not None:
+    quick_actions.referral_dialog(me, picked_row, "ledger_rows")
+p1, p2 = st.columns([1, 4])
+p1.selectbox(t("每页条数"), [25, 50, 100], index=1, key="ledger_page_size")
+p2.number_input(t("页码（共{n}页）", n=result.pages), min_value=1, max_value=result.pages, step=1,
+                key="ledger_page")
 st.caption(t("第 {p} / {n} 页；期限为案件当前所处环节的期限（待移送：移送期限；已移送：受理告知期限）。",
              p=result.page, n=result.pages))
 

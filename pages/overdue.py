@@ -12,7 +12,7 @@ import streamlit as st
 
 from data_access.queries.overdue import overdue_csv
 from rules import ageing, permissions
-from ui import cache, components as ui, filters
+from ui import cache, components as ui, filters, quick_actions
 from ui.i18n import t
 from ui.session import require
 
@@ -133,7 +133,12 @@ frame = pd.DataFrame(
         for r in items[:ROWS_PER_AGENCY]
     ]
 )
-ui.table(frame, light_columns=[t("亮灯")])
+# A row picked opens the referral with the steps its status and the user's role allow.
+quick_actions.forget_selection("overdue_rows")
+picked_event = ui.table(frame, light_columns=[t("亮灯")], select_key="overdue_rows")
+picked_row = quick_actions.picked_row(picked_event, [r.referral_id for r in items[:ROWS_PER_AGENCY]], "overdue_rows")
+if picked_row is not None:
+    quick_actions.referral_dialog(me, picked_row, "overdue_rows")
 if len(items) > ROWS_PER_AGENCY:
     st.caption(t("仅显示超期最久的{n}件；催办通知列出全部{total}件。", n=ROWS_PER_AGENCY, total=len(items)))
 st.download_button(

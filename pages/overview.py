@@ -1,13 +1,15 @@
 """总览: the chair's home. Headline figures, the overdue board, backlog, trend, disputes,
 decisions due, the ranking's ends and the map, for the chosen period."""
 
+from datetime import date, timedelta
+
 import pandas as pd
 import streamlit as st
 
 from rules.ageing import AGE_BUCKETS, AGE_LABELS
 from rules.lifecycle import AGENCY_KIND_LABELS, STATUS_LABELS
 from rules.metrics import SCORE_METHODS, metric_help, top_bottom
-from ui import cache, components as ui, filters
+from ui import cache, components as ui, drill, filters
 from ui.i18n import lang, pick, t
 from ui.session import actor
 
@@ -20,13 +22,20 @@ head = data.headline
 st.title(t("总览"))
 st.caption(t("{p} · 数据截至 {d}", p=filters.period_label(period), d=as_of.isoformat()))
 
+# Each figure opens its rows. The ledger lists referrals as they stand today, so the cards of
+# pending referrals link to it while the figures are today's (the current period).
+current = as_of == date.today()
 ui.kpi_row(
     [
-        (t("本期移送案件"), head.referrals_sent, t("统计期间内的移送次数（退回后再次移送计为新的一次）")),
-        (t("待受理告知"), head.awaiting_ack, t("已移送、截至统计日尚未书面告知受理情况")),
-        (t("受理告知超期"), head.overdue_ack, t("待受理告知且已过受理告知期限")),
-        (t("未结职责争议"), head.open_disputes, t("截至统计日尚未解决的职责争议")),
-        (t("下次会议前到期议定事项"), head.decisions_due, t("截至 {d} 到期且未完成（含已超期）", d=head.decisions_horizon.isoformat())),
+        (t("本期移送案件"), head.referrals_sent, t("统计期间内的移送次数（退回后再次移送计为新的一次）"),
+         drill.ledger_params(label=t("本期移送案件"), sent_from=period.start, sent_to=as_of)),
+        (t("待受理告知"), head.awaiting_ack, t("已移送、截至统计日尚未书面告知受理情况"),
+         current and drill.ledger_params(label=t("待受理告知"), status="sent")),
+        (t("受理告知超期"), head.overdue_ack, t("待受理告知且已过受理告知期限"),
+         current and drill.ledger_params(label=t("受理告知超期"), status="sent", light="red")),
+        (t("未结职责争议"), head.open_disputes, t("截至统计日尚未解决的职责争议"), {"page": "pages/disputes.py"}),
+        (t("下次会议前到期议定事项"), head.decisions_due, t("截至 {d} 到期且未完成（含已超期）", d=head.decisions_horizon.isoformat()),
+         {"page": "pages/followup.py"}),
     ]
 )
 
@@ -71,11 +80,15 @@ else:
             height=420,
             empty_message=t("没有超期未受理告知的移送案件。"),
             key="ov_top_red",
+            drill=lambda i, _s: current and drill.ledger_params(
+                label=t("受理告知超期"), status="sent", light="red", to=top[i].agency_id),
         )
 
 # ---------------------------------------------------------------- backlog
 st.header(t("各单位积压情况"))
 backlog = data.backlog[:15]
+BACKLOG_SERIES = ({"status": "sent", "light": "red"}, {"status": "sent", "light": "yellow,green"},
+                  {"status": "accepted"})
 if backlog:
     st.markdown(f"**{t('积压最多的{n}个单位', n=len(backlog))}**")
 ui.stacked_bars(
@@ -93,9 +106,20 @@ ui.stacked_bars(
     colors=("#A63D00", "#E69F00", "#0072B2"),
     empty_message=t("截至统计日没有积压的移送案件。"),
     key="ov_backlog",
+    drill=lambda i, series: current and drill.ledger_params(
+        label=(t("待受理告知（超期）"), t("待受理告知（未超期）"), t("已受理待反馈结果"))[series],
+        to=backlog[i].agency_id, **BACKLOG_SERIES[series]),
 )
 if data.backlog:
     age_codes = [code for code, _ in AGE_BUCKETS]
+
+    def _age_days(i: int) -> dict:
+        """Sending days of the i-th age bracket (calendar days since sent, rules.ageing)."""
+        upper = AGE_BUCKETS[i][1]
+        lower = AGE_BUCKETS[i - 1][1] + 1 if i else 0
+        return {"sent_from": as_of - timedelta(days=upper) if upper is not None else None,
+                "sent_to": as_of - timedelta(days=lower)}
+
     ack_age = [sum(row.ack_by_age.get(c, 0) for row in data.backlog) for c in age_codes]
     res_age = [sum(row.result_by_age.get(c, 0) for row in data.backlog) for c in age_codes]
     st.markdown(f"**{t('积压案件按移送后天数')}**")
@@ -108,6 +132,8 @@ if data.backlog:
         colors=("#E69F00", "#0072B2"),
         height=360,
         key="ov_ages",
+        drill=lambda i, series: current and drill.ledger_params(
+            label=t("积压案件按移送后天数"), status=("sent", "accepted")[series], **_age_days(i)),
     )
 
 # ---------------------------------------------------------------- map
@@ -115,6 +141,14 @@ st.header(t("镇街积压地图"))
 ui.town_map(towns)
 
 # ---------------------------------------------------------------- trend
+
+
+def _month(p) -> dict:
+    start = date(p.year, p.month, 1)
+    end = date(p.year + (p.month == 12), p.month % 12 + 1, 1) - timedelta(days=1)
+    return {"sent_from": start, "sent_to": min(end, as_of)}
+
+
 st.header(t("月度趋势"))
 ui.stacked_bars(
     [p.label for p in data.trend],
@@ -125,6 +159,7 @@ ui.stacked_bars(
     height=380,
     empty_message=t("近12个月没有移送案件。"),
     key="ov_trend",
+    drill=lambda i, _s: drill.ledger_params(label=t("移送案件数"), **_month(data.trend[i])),
 )
 
 # ---------------------------------------------------------------- disputes
@@ -144,6 +179,7 @@ ui.stacked_bars(
     height=360,
     empty_message=t("截至统计日没有未结的职责争议。"),
     key="ov_disputes",
+    drill=lambda i, _s: {"page": "pages/disputes.py"},
 )
 
 # ---------------------------------------------------------------- decisions

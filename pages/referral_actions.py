@@ -13,6 +13,7 @@ from data_access.queries.agencies import agency_options
 from data_access.queries.forms import referral_for_edit, referrals_to_act_on
 from rules import lifecycle
 from rules.permissions import can, scope_for
+from rules.referral_steps import steps_for
 from ui.attachments import attachment_panel, paper_button
 from ui.forms import caption_limit, record_actions, referral_inputs, status_text
 from ui.i18n import pick, t
@@ -144,11 +145,22 @@ def inputs(action, record, form, version):
     return lambda: commands.revise_referral(user, record.id, expected_version=version, **values)
 
 
+def offered(record) -> dict[str, str]:
+    """Only the steps the referral's status and the user's role allow (rules.referral_steps)."""
+    steps = steps_for(record.status, user.role, user.agency_id, record.from_agency_id, record.to_agency_id)
+    return {code: label for code, label in ACTIONS.items() if code in steps}
+
+
+# A referral opened from a list (ui.quick_actions) comes first in the picker.
+wanted = st.query_params.get("referral")
+if wanted and wanted.isdigit():
+    rows = sorted(rows, key=lambda r: r.id != int(wanted))
+
 record_actions(
     name="referral_actions", prefix="referral", rows=rows,
     label=lambda r: f"{r.number} · {r.title} · {status_text('referral', r.status)}",
     pick_label="选择移送案件", empty="没有等待本单位办理的移送案件。", load=load, details=details,
-    actions=ACTIONS, inputs=inputs, default_action=lambda r: NEXT_STEP.get(r.status, "close"),
+    actions=offered, all_actions=ACTIONS, inputs=inputs, default_action=lambda r: NEXT_STEP.get(r.status, "close"),
     confirm=lambda saved: t(
         "移送案件 {number} 已保存：{status}（版本 v{version}）。",
         number=saved.number, status=status_text("referral", saved.status), version=saved.version,

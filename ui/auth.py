@@ -30,6 +30,7 @@ made at random on first run and kept beside the database. See docs/login.md.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import os
 import time
@@ -111,12 +112,16 @@ def config() -> AuthConfig:
 
 
 def demo_banner(cfg: AuthConfig) -> None:
-    """The demo-mode banner (app.py draws it above every page)."""
+    """The demo-mode label (app.py draws it above every page): one short line, 演示模式 in
+    the Chinese interface and "demo mode" in the English one (CONTRACT.md), so that the page
+    itself starts near the top of a 1280×720 screen; how to leave demo mode is its tooltip."""
     if cfg.demo:
-        st.warning(
-            "**演示模式 / demo mode** · "
-            + t("示例数据，示例账户的密码均为 demo123；请勿录入真实案件。正式使用请配置密钥（见 docs/login.md）。"),
-            icon=":material/science:",
+        tip = html.escape(t("正式使用请配置密钥（见 docs/login.md）。"), quote=True)
+        st.markdown(
+            f'<span title="{tip}" style="display:inline-block;font-size:14px;line-height:1.5;'
+            'padding:0 10px;border-radius:10px;background:#FFF4D6;color:#5B4500;border:1px solid #E0B000">'
+            f"<b>{t('演示模式')}</b> · {t('示例数据，示例账户密码均为 demo123，请勿录入真实案件')}</span>",
+            unsafe_allow_html=True,
         )
 
 

@@ -7,6 +7,7 @@ Chinese titles and axis labels in a CJK font, and a plain sentence instead of an
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import math
@@ -19,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from rules.lights import LIGHT_COLORS, LIGHT_LABELS, LIGHT_SYMBOLS, LIGHT_TEXT_COLORS, Light
 from ui.i18n import pick, t
@@ -55,6 +57,31 @@ _STYLE = f"""
            background: #fff; font-size: 17px; line-height: 1.5; }}
 .jm-card.stalled {{ border: 3px solid {LIGHT_COLORS[Light.RED]}; background: #FFF3EE; }}
 .jm-card b {{ font-size: 18px; }}
+/* A KPI card that opens its rows: the page link covers the whole card. */
+[class*="st-key-kpi_"] {{ position: relative; gap: 0; }}
+[class*="st-key-kpi_"] [data-testid="stElementContainer"]:has([data-testid="stPageLink"]) {{
+    position: absolute; inset: 0; z-index: 1; height: 100%; width: 100%; }}
+[class*="st-key-kpi_"] [data-testid="stPageLink"], [class*="st-key-kpi_"] [data-testid="stPageLink"] > div {{
+    height: 100%; width: 100%; max-width: none; }}
+[class*="st-key-kpi_"] [data-testid="stPageLink"] a {{ height: 100%; width: 100%; max-width: none; display: flex;
+    align-items: flex-end; justify-content: flex-end; padding: 4px 10px; border-radius: 8px;
+    background: transparent; }}
+[class*="st-key-kpi_"] [data-testid="stPageLink"] a:hover {{ background: rgba(0, 114, 178, 0.07); }}
+[class*="st-key-kpi_"] [data-testid="stPageLink"] p {{ font-size: 14px !important; color: #0B5394; }}
+[class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding-bottom: 24px; }}
+[class*="st-key-kpi_"] [data-testid="stMetricLabel"] p {{ font-size: 17px !important; }}
+@media (max-width: 640px) {{
+  /* On a phone, figures two to a row (any row of metric cards). */
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {{
+      flex-wrap: wrap !important; gap: 8px !important; }}
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {{
+      min-width: calc(50% - 8px) !important; max-width: calc(50% - 4px) !important; flex: 1 1 calc(50% - 8px) !important; }}
+  [class*="st-key-kpi_"] [data-testid="stMetricValue"] p {{ font-size: 28px !important; }}
+  [class*="st-key-kpi_"] [data-testid="stMetricLabel"] p {{ font-size: 15px !important; }}
+  [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding: 6px 8px 6px 8px; min-height: 0; }}
+  [class*="st-key-kpi_"] [data-testid="stPageLink"] p {{ display: none; }}
+}}
+[class*="st-key-kpi_"] [data-testid="stTooltipHoverTarget"] {{ position: relative; z-index: 2; }}
 </style>
 """
 
@@ -121,13 +148,30 @@ def _light_css(value) -> str:
 # --------------------------------------------------------------------------- KPI cards
 
 
-def kpi_row(cards: Sequence[tuple[str, object] | tuple[str, object, str | None]]) -> None:
-    """A row of big figures: (label, value[, help text])."""
+def kpi_row(cards: Sequence[tuple]) -> None:
+    """A row of big figures: (label, value[, help text[, link]]).
+
+    A card with a link opens the rows behind its figure: the whole card is the link (its
+    ``st.page_link`` laid over the card by CSS, "查看明细" in its corner). A link is a
+    ledger filter (:func:`ui.drill.ledger_params`), or ``{"page": path, **params}`` for another
+    page."""
     cols = st.columns(len(cards))
     for col, card in zip(cols, cards):
         label, value = card[0], card[1]
         help_text = card[2] if len(card) > 2 else None
-        col.metric(label, fmt_value(value), help=help_text, border=True, height="stretch")
+        link = card[3] if len(card) > 3 else None
+        if not link:
+            col.metric(label, fmt_value(value), help=help_text, border=True, height="stretch")
+            continue
+        params = dict(link)
+        page = params.pop("page", "pages/ledger.py")
+        slug = hashlib.sha1(label.encode()).hexdigest()[:10]
+        with col.container(key=f"kpi_{slug}", height="stretch"):
+            st.metric(label, fmt_value(value), help=help_text, border=True, height="stretch")
+            try:
+                st.page_link(page, label=t("查看明细"), icon=":material/arrow_forward:", query_params=params)
+            except StreamlitAPIException:
+                pass  # the page is not in this user's menu (or the page runs on its own, in a test)
 
 
 def fmt_value(value) -> str:
@@ -155,8 +199,10 @@ def table(
     light_columns: Iterable[str] = (),
     height: int | str = "auto",
     column_config: Mapping | None = None,
+    select_key: str | None = None,
 ):
-    """A read-only table without the index; columns holding :func:`light_text` are coloured."""
+    """A read-only table without the index; columns holding :func:`light_text` are coloured.
+    With ``select_key`` a row can be picked (one at a time); the selection event is returned."""
     if frame.empty:
         empty(t("没有符合条件的记录。"))
         return None
@@ -169,6 +215,8 @@ def table(
         data = frame.style.map(_light_css, subset=lights).format(na_rep="—", precision=2)
     kwargs = dict(hide_index=True, width="stretch", height=height,
                   column_config={**_widths(frame, lights), **(column_config or {})})
+    if select_key:
+        kwargs.update(on_select="rerun", selection_mode="single-row", key=select_key)
     return st.dataframe(data, **kwargs)
 
 
@@ -196,7 +244,8 @@ def _widths(frame: pd.DataFrame, lights: list[str]) -> dict:
         if column in config:
             continue
         if pd.api.types.is_numeric_dtype(frame[column]):
-            config[column] = st.column_config.NumberColumn(width=72)
+            # Narrow, but never narrower than its heading (about 17 px a Chinese character).
+            config[column] = st.column_config.NumberColumn(width=max(72, 17 * len(str(column)) + 30))
             continue
         longest = frame[column].head(200).map(lambda v: len(str(v))).max()
         if longest and longest > 14:
@@ -288,8 +337,12 @@ def stacked_bars(
     height: int = 460,
     empty_message: str | None = None,
     key: str | None = None,
+    drill: Callable[[int, int], dict | None] | None = None,
 ) -> None:
-    """A stacked bar chart, or ``empty_message`` when every value is zero."""
+    """A stacked bar chart, or ``empty_message`` when every value is zero.
+
+    With ``drill``, a click on a bar opens the rows behind it: ``drill(category index,
+    series index)`` gives the ledger's filter (:mod:`ui.drill`)."""
     if not categories or not any(v for values in series.values() for v in values):
         empty(empty_message or t("暂无数据。"))
         return
@@ -308,7 +361,15 @@ def stacked_bars(
     if horizontal:
         fig.update_yaxes(autorange="reversed")
     _layout(fig, title=title, x_title=x_title, y_title=y_title, height=height, legend=len(series) > 1)
-    show_chart(fig, key=key)
+    if drill is None or key is None:
+        show_chart(fig, key=key)
+        return
+    from ui import drill as drilling
+
+    fig.update_layout(clickmode="event+select", dragmode=False)
+    event = st.plotly_chart(fig, width="stretch", key=key, on_select="rerun", selection_mode="points",
+                            config={"displaylogo": False, "displayModeBar": False})
+    drilling.on_bar(key, event, drill)
 
 
 # --------------------------------------------------------------------------- the map

@@ -425,6 +425,7 @@ def record_actions(
     confirm: Callable[[Saved], str],
     default_action: Callable[[Any], str] | None = None,
     status_field: str = "status",
+    all_actions: dict[str, str] | None = None,
 ) -> None:
     """The layout every entry page shares for acting on an existing record: pick the record,
     show it with the version the form holds, choose what to do, fill that step's fields and
@@ -451,8 +452,17 @@ def record_actions(
     with st.container(border=True):
         details(record, version)
     if callable(actions):
-        actions = actions(record)
+        offered = actions(record)
+        # A form shown on an older version keeps the step the user was filling in, so that
+        # the save is refused as stale, naming who changed the record, not silently changed.
+        current = st.session_state.get(form.key("action"))
+        if version != record.version and current and current not in offered and all_actions and current in all_actions:
+            offered = {**offered, current: all_actions[current]}
+        actions = offered
     codes = list(actions)
+    if not codes:
+        st.info(t("该记录当前没有您可以办理的事项。"))
+        return
     start = default_action(record) if default_action else codes[0]
     action = st.radio(t("办理事项"), codes, index=codes.index(start) if start in codes else 0, horizontal=True,
                       format_func=lambda a: t(actions[a]), key=form.key("action"))

@@ -48,7 +48,8 @@ class LedgerFilter:
     domain: str | None = None
     status: str | None = None
     light: str | None = None
-    """``"red"``, ``"yellow"``, ``"green"`` or ``"none"`` (no running deadline)."""
+    """``"red"``, ``"yellow"``, ``"green"`` or ``"none"`` (no running deadline), or several
+    joined by commas (``"yellow,green"``: not yet overdue)."""
     sent_from: date | None = None
     sent_to: date | None = None
     search: str | None = None
@@ -130,7 +131,7 @@ def _conditions(f: LedgerFilter, bounds: LightBounds) -> list:
     if f.status:
         cond.append(Referral.status == f.status)
     if f.light:
-        cond.append(_light_condition(f.light, bounds))
+        cond.append(or_(*(_light_condition(lt, bounds) for lt in f.light.split(","))))
     if f.sent_from is not None:
         cond.append(Referral.sent_on >= f.sent_from)
     if f.sent_to is not None:

@@ -8,9 +8,9 @@ EN = {
     "演示账户（密码均为 demo123）": "Demo accounts (password demo123 for all)",
     "数据库中还没有账户：请运行 python -m data_access seed 载入示例数据。":
         "The database has no accounts yet: run python -m data_access seed to load the sample data.",
-    "示例数据，示例账户的密码均为 demo123；请勿录入真实案件。正式使用请配置密钥（见 docs/login.md）。":
-        "Sample data; every sample account's password is demo123. Do not enter real cases."
-        " For real use, configure the secrets (see docs/login.md).",
+    "示例数据，示例账户密码均为 demo123，请勿录入真实案件":
+        "sample data; every sample account's password is demo123; do not enter real cases",
+    "正式使用请配置密钥（见 docs/login.md）。": "For real use, configure the secrets (see docs/login.md).",
     "修改密码": "Change password",
     "原密码": "Current password",
     "新密码": "New password",

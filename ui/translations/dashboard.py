@@ -280,4 +280,26 @@ EN = {
     "再次移送为第{n}次移送：第{m}次移送的日期、期限和退回答复原样保留，仍计入当时的统计。":
         "Sending it again makes sending {n}: sending {m}'s dates, limit and returned answer are kept as they were "
         "and still count in their period.",
+    # Drill-down and acting on a row (issue #16).
+    "查看明细": "Show rows",
+    "筛选": "Filter",
+    "清除筛选": "Clear filter",
+    "筛选条件": "Filters",
+    "状态：{s}": "Status: {s}",
+    "亮灯：{l}": "Light: {l}",
+    "接收单位：{a}": "Receiving agency: {a}",
+    "移送单位：{a}": "Referring agency: {a}",
+    "移送日期：{a} ~ {b}": "Sent: {a} ~ {b}",
+    "待本单位受理告知，其中超期": "Awaiting our acknowledgement, overdue",
+    "协作答复超期": "Assistance answers overdue",
+    "向本单位提出、已过答复期限仍未答复的协作请求数。":
+        "Assistance requests to us past their answer deadline and still unanswered.",
+    "截至 {d}；按到期日排序，最早到期的在前。点选一行即可办理。":
+        "As of {d}; earliest due first. Pick a row to act on it.",
+    "办理移送案件": "Handle the referral",
+    "该案件当前没有您可以办理的事项。": "There is nothing you can do on this referral now.",
+    "该记录当前没有您可以办理的事项。": "There is nothing you can do on this record now.",
+    "确认受理告知": "Confirm acknowledgement",
+    "移送案件 {n} 已受理告知（{o}）。": "Referral {n} acknowledged ({o}).",
+    "去“移送办理”：{s}": "Go to Referral handling: {s}",
 }

@@ -181,7 +181,7 @@ EN = {
     "台账类型": "Ledger",
     "移送台账": "Referrals",
     "成员单位": "Member agencies",
-    "列名用中文（也接受英文列名）；日期写成 YYYY-MM-DD；是/否列填“是”或“否”。单位必须已登记。同一编号（或单位名称）再次导入会更新原记录，不会重复。": (
+    "列名用中文（也接受英文列名）；日期写成“年-月-日”，如 2026-11-30；是/否列填“是”或“否”。单位必须已登记。同一编号（或单位名称）再次导入会更新原记录，不会重复。": (
         "Headers in Chinese (English names are accepted too); dates as YYYY-MM-DD; yes/no columns "
         "take 是 or 否. Agencies must already be registered. Importing the same number (or agency "
         "name) again updates the record; nothing is duplicated."
