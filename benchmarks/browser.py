@@ -39,7 +39,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.projector_follow import ARGS, CHROMIUM, measure as measure_follow
+from benchmarks.projector_follow import ARGS, CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ("overview_browser_cold", "overview_browser_warm", "metrics_browser", "agency_browser",
@@ -278,6 +278,17 @@ def _busiest_head(database_url: str) -> str:
     return name
 
 
+def _follow(base: str, steps: int) -> dict:
+    """``benchmarks.projector_follow`` (its ``measure()``) in a child process: Playwright's sync
+    API cannot be started twice in one thread, and this one holds the timed browser."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.projector_follow", base, "--steps", str(steps)],
+                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                         timeout=600)
+    if out.returncode != 0:
+        raise BrowserBenchmarkError(f"browser benchmark: projector_follow failed:\n{out.stderr.strip()[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _line(name: str, runs: list[float], peak: float | None, **extra) -> dict:
     line = {"name": name, "seconds": round(statistics.median(runs), 3), "runs": [round(r, 3) for r in runs],
             "peak_rss_mb": peak}
@@ -323,7 +334,7 @@ def measure(database_url: str, repeat: int, wanted=NAMES, emit=print, follow_ste
                 emit(_line("agency_browser", runs, server.peak_rss_mb(), user=head))
             if "projector_follow" in wanted or "projector_browser" in wanted:
                 # Starts today's demo meeting if it is not running (the projector needs one in session).
-                follow = measure_follow(server.base, 0, max(follow_steps, repeat))
+                follow = _follow(server.base, max(follow_steps, repeat))
                 if "projector_follow" in wanted:
                     follow["peak_rss_mb"] = server.peak_rss_mb()
                     emit(follow)
