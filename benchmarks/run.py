@@ -15,6 +15,10 @@ Measurements:
 - ``overview_queries``: the floor, the overview's SQL alone, without Streamlit.
 - ``baseline_pandas_load_referrals``: the baseline a typical dashboard starts with, reading the whole
   referrals table into pandas; the overview must beat it.
+- In Debian's Chromium, from navigation to the page fully drawn (``benchmarks.browser``):
+  ``overview_browser_cold``, ``overview_browser_warm``, ``metrics_browser``, ``agency_browser``,
+  ``projector_follow`` (p95) and ``projector_browser``; ``peak_rss_mb`` is the app server's.
+  Without Chromium the run fails (leave these out on purpose with ``--only``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from benchmarks import browser
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "benchmarks" / ".cache"
@@ -152,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
 
     url = args.database_url or _default_url(args.referrals)
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    wanted = set(args.only or ["seed", "overdue_report", *PAGE_MEASUREMENTS])
+    wanted = set(args.only or ["seed", "overdue_report", *PAGE_MEASUREMENTS, *browser.NAMES])
+    if wanted & set(browser.NAMES):
+        browser.require_chromium()  # before the seed: fail at once, not minutes later
 
     results = []
     existing = _count_referrals(url)
@@ -172,4 +180,5 @@ def main(argv: list[str] | None = None) -> int:
             _emit(_measure_probe(name, args.repeat, env))
     if "overdue_report" in wanted:
         _emit(_measure_report(args.repeat, env))
+    browser.measure(url, args.repeat, wanted, emit=_emit)
     return 0
