@@ -99,7 +99,10 @@ result = cache.ledger_page(f, today, page_no, size)
 if result.page != page_no:
     st.session_state["ledger_page"] = result.page
 
-st.subheader(t("共 {n} 件", n=f"{result.total:,}"))
+if result.sendings is not None and result.sendings != result.total:
+    st.subheader(t("共 {n} 件（{m} 次移送）", n=f"{result.total:,}", m=f"{result.sendings:,}"))
+else:
+    st.subheader(t("共 {n} 件", n=f"{result.total:,}"))
 
 
 # Every label is looked up here, in the script's thread: the export below runs on another

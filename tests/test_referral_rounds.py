@@ -386,3 +386,23 @@ def test_the_urgent_rule_is_judged_in_hours_in_every_figure(world):
         det = referral_detail(s, unknown.id, LightBounds.build(OCT_END, *reversed(load_rules(s))))
     assert det.discovered_at is None and det.send_due_at is None  # the page says 时间未填
     assert in_time.status == unknown_late.status == "sent"
+
+
+def test_the_ledger_finds_a_referral_by_any_of_its_sendings_and_counts_them(world):
+    """A figure that counts sendings (a re-send is a new one) opens the ledger filtered to
+    their dates: the list holds each referral once and says how many sendings it holds."""
+    from data_access.queries.referrals import LedgerFilter, ledger_page
+
+    ref_id = _sent_returned_late(world)
+    cmd.revise_referral(world.clerk(world.town), ref_id, send=True, sent_on=date(2026, 11, 16),
+                        today=date(2026, 11, 16), expected_version=None, **_content(world))
+    bounds = LightBounds(date(2026, 11, 30), date(2026, 12, 3))
+    with read_session() as s:
+        october = ledger_page(s, LedgerFilter(sent_from=date(2026, 10, 1), sent_to=OCT_END), bounds)
+        autumn = ledger_page(s, LedgerFilter(sent_from=date(2026, 10, 1), sent_to=date(2026, 11, 30)), bounds)
+        december = ledger_page(s, LedgerFilter(sent_from=date(2026, 12, 1)), bounds)
+        unfiltered = ledger_page(s, LedgerFilter(), bounds)
+    assert [r.id for r in october.rows] == [ref_id] and october.sendings == 1  # its first round
+    assert (autumn.total, autumn.sendings) == (1, 2)
+    assert (december.total, december.sendings) == (0, 0)
+    assert unfiltered.sendings is None

@@ -86,6 +86,9 @@ class LedgerPage:
     page: int
     page_size: int
     rows: list[LedgerRow]
+    sendings: int | None = None
+    """With a sending-date range: the sendings in it (a referral returned and sent again in
+    the range counts twice, as the figures that open this list count it)."""
 
     @property
     def pages(self) -> int:
@@ -118,6 +121,21 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _in_sent_range(f: LedgerFilter, column) -> list:
+    return [c for c in (column >= f.sent_from if f.sent_from else None,
+                        column <= f.sent_to if f.sent_to else None) if c is not None]
+
+
+def _sendings(session: Session, f: LedgerFilter, cond: list) -> int | None:
+    """The sendings in ``f``'s date range of the referrals matching ``cond``."""
+    if f.sent_from is None and f.sent_to is None:
+        return None
+    current = select(func.count()).select_from(Referral).where(*cond, *_in_sent_range(f, Referral.sent_on))
+    earlier = (select(func.count()).select_from(ReferralRound).join(Referral, Referral.id == ReferralRound.referral_id)
+               .where(*cond, *_in_sent_range(f, ReferralRound.sent_on)))
+    return int(session.execute(current).scalar_one()) + int(session.execute(earlier).scalar_one())
+
+
 def _conditions(f: LedgerFilter, bounds: LightBounds) -> list:
     cond = []
     if f.from_agency_id is not None:
@@ -132,10 +150,10 @@ def _conditions(f: LedgerFilter, bounds: LightBounds) -> list:
         cond.append(Referral.status == f.status)
     if f.light:
         cond.append(or_(*(_light_condition(lt, bounds) for lt in f.light.split(","))))
-    if f.sent_from is not None:
-        cond.append(Referral.sent_on >= f.sent_from)
-    if f.sent_to is not None:
-        cond.append(Referral.sent_on <= f.sent_to)
+    if f.sent_from is not None or f.sent_to is not None:
+        # Any sending in the range: the current round's, or an earlier round's (DOMAIN.md, Rounds).
+        earlier = select(ReferralRound.referral_id).where(*_in_sent_range(f, ReferralRound.sent_on))
+        cond.append(or_(and_(*_in_sent_range(f, Referral.sent_on)), Referral.id.in_(earlier)))
     if f.search and f.search.strip():
         text = f.search.strip()
         pattern = f"%{_escape_like(text)}%"
@@ -227,7 +245,8 @@ def ledger_page(
     page = min(max(1, page), pages)
     stmt = _ordered(_row_select(bounds).where(*cond)).limit(page_size).offset((page - 1) * page_size)
     rows = [_to_row(r, bounds) for r in session.execute(stmt)]
-    return LedgerPage(total=int(total), page=page, page_size=page_size, rows=rows)
+    return LedgerPage(total=int(total), page=page, page_size=page_size, rows=rows,
+                      sendings=_sendings(session, f, cond))
 
 
 def ledger_rows(session: Session, f: LedgerFilter, bounds: LightBounds, limit: int = EXPORT_LIMIT) -> list[LedgerRow]:

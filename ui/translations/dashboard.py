@@ -282,6 +282,7 @@ EN = {
         "and still count in their period.",
     # Drill-down and acting on a row (issue #16).
     "查看明细": "Show rows",
+    "共 {n} 件（{m} 次移送）": "{n} referrals ({m} sendings)",
     "筛选": "Filter",
     "清除筛选": "Clear filter",
     "筛选条件": "Filters",
