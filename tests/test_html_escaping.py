@@ -105,17 +105,21 @@ def hostile_city(backend):
         yield {"meeting": meeting.id, "items": [i.id for i in items], "closed": closed, "users": users}
 
 
-def html_bodies(at: AppTest) -> list[tuple[str, str]]:
-    """Every text of the page that the browser treats as HTML, with what produced it."""
-    found = []
+def _elements(at: AppTest):
+    """(kind, proto) of every element of the page that has one."""
     stack = [at._tree]
     while stack:
         node = stack.pop()
         stack.extend(getattr(node, "children", {}).values())
         proto = getattr(node, "proto", None)
-        kind = getattr(node, "type", "")
-        if proto is None:
-            continue
+        if proto is not None:
+            yield getattr(node, "type", "") or type(node).__name__, proto
+
+
+def html_bodies(at: AppTest) -> list[tuple[str, str]]:
+    """Every text of the page that the browser treats as HTML, with what produced it."""
+    found = []
+    for kind, proto in _elements(at):
         if kind in ("markdown", "caption", "title", "header", "subheader", "divider", "latex") \
                 and getattr(proto, "allow_html", False):
             found.append(("markdown(unsafe_allow_html)", proto.body))
@@ -137,14 +141,7 @@ def markdown_texts(at: AppTest) -> list[tuple[str, str]]:
     """Every text of the page that Streamlit reads as markdown: bodies of markdown, captions,
     headings and alerts, and the labels of expanders, tabs and widgets."""
     found = []
-    stack = [at._tree]
-    while stack:
-        node = stack.pop()
-        stack.extend(getattr(node, "children", {}).values())
-        proto = getattr(node, "proto", None)
-        if proto is None:
-            continue
-        kind = getattr(node, "type", "") or type(node).__name__
+    for kind, proto in _elements(at):
         if kind == "html" or (getattr(proto, "allow_html", False) and proto.body.lstrip().startswith("<")):
             continue  # an HTML block: markdown is not read inside it (its text is escaped as HTML)
         for field in ("body", "label"):
