@@ -117,9 +117,8 @@ def demo_banner(cfg: AuthConfig) -> None:
     itself starts near the top of a 1280×720 screen; how to leave demo mode is its tooltip."""
     if cfg.demo:
         tip = html.escape(t("正式使用请配置密钥（见 docs/login.md）。"), quote=True)
-        st.markdown(
-            f'<span title="{tip}" style="display:inline-block;font-size:14px;line-height:1.5;'
-            'padding:0 10px;border-radius:10px;background:#FFF4D6;color:#5B4500;border:1px solid #E0B000">'
+        st.markdown(  # styled by ui.screen (.jm-demo); the projector hides it for its corner mark
+            f'<span class="jm-demo" title="{tip}">'
             f"<b>{t('演示模式')}</b> · {t('示例数据，示例账户密码均为 demo123，请勿录入真实案件')}</span>",
             unsafe_allow_html=True,
         )

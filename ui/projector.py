@@ -48,7 +48,7 @@ _CSS = f"""
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {{ display: none !important; }}
 /* The demo banner becomes a small corner mark (see demo_mark). */
-[data-testid="stElementContainer"]:has([data-testid="stAlert"]) {{ display: none !important; }}
+[data-testid="stElementContainer"]:has(.jm-demo) {{ display: none !important; }}
 .stMainBlockContainer, .block-container {{ max-width: 100% !important; padding: {PAD} {PAD} 0 !important; }}
 .stMainBlockContainer [data-testid="stVerticalBlock"] {{ gap: 0 !important; }}
 /* A run in progress never dims the slide (Streamlit fades elements it is redrawing). */

@@ -63,7 +63,7 @@ def test_chair_stays_signed_in_and_on_the_page_across_reloads(live_app, new_page
     page.goto(live_app.base + "/")
     wait_idle(page)
     assert login_form_count(page) == 1
-    assert "演示模式 / demo mode" in page.locator("body").inner_text()
+    assert "演示模式 · 示例数据" in page.locator("body").inner_text()  # the demo label (CONTRACT.md)
     shot(page, "login-page.png")
 
     login(page, "/", "chair")
