@@ -199,8 +199,18 @@ def login(live_app):
         _wait_idle(page)
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(password)
-        page.get_by_role("button", name="登录").click()
-        page.get_by_label("用户名").wait_for(state="detached", timeout=60_000)  # a loaded machine
+        # On a loaded machine the login cookie's component may start its extra run just as
+        # the button is pressed, and that press is lost: press again, as a person would.
+        for attempt in range(3):
+            page.get_by_role("button", name="登录").click()
+            try:
+                page.get_by_label("用户名").wait_for(state="detached", timeout=20_000)
+                break
+            except Exception:
+                if attempt == 2:
+                    page.screenshot(path=str(live_app.folder / f"login-failed-{username}.png"))
+                    raise
+                _wait_idle(page)
         _wait_idle(page)
 
     return sign_in

@@ -161,8 +161,8 @@ def test_the_chair_runs_todays_meeting(demo_meeting, live_app, new_page, login, 
             assert sizes["figures"] >= 64 and sizes["clock"] >= 64, sizes
             assert projector.locator("[data-testid=stSidebar]").is_hidden()
             assert projector.locator("[data-testid=jm-projector] button, [data-testid=jm-projector] input").count() == 0
-            assert projector.get_by_text("演示模式", exact=True).is_visible()  # the small corner mark
-            assert projector.get_by_text("示例数据，示例账户密码均为 demo123").is_hidden()  # instead of the banner
+            assert projector.locator(".jm-corner.demo").get_by_text("演示模式").is_visible()  # the small corner mark
+            assert projector.locator(".jm-demo").is_hidden()  # instead of the banner
             assert projector.get_by_text("退出投影").is_visible()  # the one-click way out
         if n == len(titles):
             expect(nxt).to_be_disabled()
