@@ -106,13 +106,7 @@ class Checks:
 
     # ----------------------------------------------------------------- plain values
     def text(
-        self,
-        field: str,
-        value,
-        label: tuple[str, str],
-        *,
-        limit: int | None,
-        required: bool = True,
+        self, field: str, value, label: tuple[str, str], *, limit: int | None, required: bool = True,
         multiline: bool = False,
     ) -> str | None:
         zh, en = label
@@ -148,13 +142,7 @@ class Checks:
         return value
 
     def date(
-        self,
-        field: str,
-        value,
-        label: tuple[str, str],
-        *,
-        required: bool = True,
-        future_ok: bool = False,
+        self, field: str, value, label: tuple[str, str], *, required: bool = True, future_ok: bool = False,
     ) -> date | None:
         zh, en = label
         if value is None:
@@ -202,11 +190,7 @@ class Checks:
         return value.replace(second=0, microsecond=0, tzinfo=None)
 
     def not_before(
-        self,
-        field: str,
-        value: date | None,
-        earlier: date | None,
-        label: tuple[str, str],
+        self, field: str, value: date | None, earlier: date | None, label: tuple[str, str],
         earlier_label: tuple[str, str],
     ) -> None:
         if value is None or earlier is None or not self.ok(field) or value >= earlier:
@@ -275,13 +259,7 @@ class Checks:
 
     # ----------------------------------------------------------------- agencies
     def agency(
-        self,
-        session: Session,
-        field: str,
-        value,
-        label: tuple[str, str],
-        *,
-        required: bool = True,
+        self, session: Session, field: str, value, label: tuple[str, str], *, required: bool = True,
     ) -> Agency | None:
         """An existing, active member agency; deactivated ones cannot be chosen any more."""
         zh, en = label
@@ -306,13 +284,7 @@ class Checks:
         return agency
 
     def agencies(
-        self,
-        session: Session,
-        field: str,
-        values,
-        label: tuple[str, str],
-        *,
-        minimum: int = 0,
+        self, session: Session, field: str, values, label: tuple[str, str], *, minimum: int = 0,
     ) -> list[Agency]:
         zh, en = label
         if values is None:
@@ -438,10 +410,7 @@ def unit_of_work(engine: Engine | None = None, uow: Session | None = None) -> It
 
 
 def run_write(
-    work: Callable[[Session], T],
-    engine: Engine | None = None,
-    *,
-    uow: Session | None = None,
+    work: Callable[[Session], T], engine: Engine | None = None, *, uow: Session | None = None,
     attempts: int = 3,
 ) -> T:
     """Run ``work`` in one all-or-nothing transaction, retrying when another writer took the
@@ -497,16 +466,8 @@ def saved(obj) -> Saved:
 
 
 def change_record(
-    actor,
-    model,
-    record_id,
-    expected_version,
-    label: tuple[str, str],
-    action: str,
-    apply: Callable[[Session, object, Checks], None],
-    *,
-    today: date,
-    engine: Engine | None = None,
+    actor, model, record_id, expected_version, label: tuple[str, str], action: str,
+    apply: Callable[[Session, object, Checks], None], *, today: date, engine: Engine | None = None,
     uow: Session | None = None,
 ) -> Saved:
     """The frame of a command that changes one numbered record: lock it, refuse a stale form,

@@ -155,16 +155,8 @@ def _agency_saved(session: Session, agency: Agency) -> AgencySaved:
 
 
 def add_agency(
-    actor: Actor,
-    *,
-    name: str,
-    kind: str,
-    short_name: str | None = None,
-    contact: str | None = None,
-    phone: str | None = None,
-    lon: float | None = None,
-    lat: float | None = None,
-    uow: Session | None = None,
+    actor: Actor, *, name: str, kind: str, short_name: str | None = None, contact: str | None = None,
+    phone: str | None = None, lon: float | None = None, lat: float | None = None, uow: Session | None = None,
 ) -> AgencySaved:
     """Add a member agency (its kind as a code or its Chinese label)."""
     with unit_of_work(uow=uow) as session:
@@ -184,18 +176,9 @@ def add_agency(
 
 
 def edit_agency(
-    actor: Actor,
-    agency_id: int,
-    *,
-    expected_version: int | None,
-    name: str,
-    kind: str,
-    short_name: str | None = None,
-    contact: str | None = None,
-    phone: str | None = None,
-    lon: float | None = None,
-    lat: float | None = None,
-    uow: Session | None = None,
+    actor: Actor, agency_id: int, *, expected_version: int | None, name: str, kind: str,
+    short_name: str | None = None, contact: str | None = None, phone: str | None = None,
+    lon: float | None = None, lat: float | None = None, uow: Session | None = None,
 ) -> AgencySaved:
     """Change an agency's details; refused if someone changed it since the form was shown."""
     with unit_of_work(uow=uow) as session:
@@ -217,12 +200,7 @@ def edit_agency(
 
 
 def set_agency_active(
-    actor: Actor,
-    agency_id: int,
-    active: bool,
-    *,
-    expected_version: int | None,
-    uow: Session | None = None,
+    actor: Actor, agency_id: int, active: bool, *, expected_version: int | None, uow: Session | None = None,
 ) -> AgencySaved:
     """Deactivate (or reactivate) an agency. A deactivated agency keeps its history but can
     no longer be chosen in forms. Its users keep their accounts; the result says how many
@@ -410,15 +388,8 @@ def _year_state(session: Session, year: int) -> dict:
 
 
 def save_calendar_year(
-    actor: Actor,
-    year: int,
-    *,
-    rest_days: Iterable[date] | str,
-    working_days: Iterable[date] | str,
-    confirmed: bool,
-    note: str | None = None,
-    expected_version: int | None,
-    uow: Session | None = None,
+    actor: Actor, year: int, *, rest_days: Iterable[date] | str, working_days: Iterable[date] | str,
+    confirmed: bool, note: str | None = None, expected_version: int | None, uow: Session | None = None,
 ) -> CalendarSaved:
     """Enter the State Council's arrangement for ``year``: its rest days (holidays, including
     those falling on weekdays by 调休) and its make-up working days (weekend days worked).

@@ -44,16 +44,8 @@ def _transition(c: Checks, current: str, target: str) -> None:
 
 
 def request_assistance(
-    actor: Actor,
-    *,
-    kind: str,
-    subject: str,
-    from_agency_id: int,
-    to_agency_id: int,
-    requested_on: date,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, *, kind: str, subject: str, from_agency_id: int, to_agency_id: int, requested_on: date,
+    today: date | None = None, engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """Register a request with the next ``XZ-<year>-<4 digits>`` number and its due date."""
     today = today or date.today()
@@ -91,14 +83,8 @@ def request_assistance(
 
 
 def extend_assistance(
-    actor: Actor,
-    request_id: int,
-    *,
-    reason: str,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, request_id: int, *, reason: str, expected_version: int | None, today: date | None = None,
+    engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """The agency asked takes the extension for a technical appraisal: the due date moves
     back by the configured extra working days. Once per request, while it is open."""
@@ -133,15 +119,8 @@ def extend_assistance(
 
 
 def answer_assistance(
-    actor: Actor,
-    request_id: int,
-    *,
-    answered_on: date,
-    answer: str,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, request_id: int, *, answered_on: date, answer: str, expected_version: int | None,
+    today: date | None = None, engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """The written answer (待答复 → 已答复); not before the request, not after today."""
 

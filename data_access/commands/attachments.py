@@ -44,15 +44,8 @@ def _owner(session: Session, owner_type: str, owner_id: int):
 
 
 def attach_file(
-    actor: Actor,
-    owner_type: str,
-    owner_id: int,
-    material: str,
-    filename: str,
-    content: bytes,
-    *,
-    today: date | None = None,
-    uow: Session | None = None,
+    actor: Actor, owner_type: str, owner_id: int, material: str, filename: str, content: bytes, *,
+    today: date | None = None, uow: Session | None = None,
 ) -> Saved:
     """Store ``content`` as a material of the record, after checking its type and size."""
 

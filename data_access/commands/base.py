@@ -174,12 +174,7 @@ def snapshot(obj) -> dict:
 
 
 def audit(
-    session: Session,
-    actor: Actor,
-    action: str,
-    obj_type: str,
-    obj_id,
-    before: dict | None,
+    session: Session, actor: Actor, action: str, obj_type: str, obj_id, before: dict | None,
     after: dict | None,
 ) -> AuditEntry:
     """Append the audit row in the caller's transaction (so it commits with the change), and
@@ -237,11 +232,7 @@ def _refuse_stale(last, label: str | tuple[str, str]) -> None:
 
 
 def check_version(
-    session: Session,
-    obj,
-    expected_version: int | None,
-    label: str | tuple[str, str],
-    *,
+    session: Session, obj, expected_version: int | None, label: str | tuple[str, str], *,
     parts: tuple[str, list[str]] | None = None,
 ) -> None:
     """Refuse a save when the record changed since the form showed ``expected_version``;

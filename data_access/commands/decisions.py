@@ -72,18 +72,9 @@ def _co_ids(session: Session, decision_id: int) -> list[int]:
 
 
 def record_decision(
-    actor: Actor,
-    meeting_id: int,
-    *,
-    text: str,
-    lead_agency_id: int | None,
-    co_agency_ids: Sequence[int] = (),
-    due_on: date | None,
-    item_id: int | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine=None,
-    uow=None,
+    actor: Actor, meeting_id: int, *, text: str, lead_agency_id: int | None,
+    co_agency_ids: Sequence[int] = (), due_on: date | None, item_id: int | None = None,
+    expected_version: int | None, today: date | None = None, engine=None, uow=None,
 ) -> DecisionSaved:
     """Record a decision taken in session. ``item_id`` is the agenda item it settles (usually
     the one on the projector); ``expected_version`` is that item's version as shown."""
@@ -139,14 +130,8 @@ def record_decision(
 
 
 def post_progress(
-    actor: Actor,
-    decision_id: int,
-    *,
-    note: str,
-    agency_id: int | None = None,
-    today: date | None = None,
-    engine=None,
-    uow=None,
+    actor: Actor, decision_id: int, *, note: str, agency_id: int | None = None, today: date | None = None,
+    engine=None, uow=None,
 ) -> NoteSaved:
     """A responsible agency (lead or co-agency) reports progress on an open decision.
     ``agency_id`` is the reporting agency: by default the user's own when it is responsible;
@@ -178,15 +163,8 @@ def post_progress(
 
 
 def complete_decision(
-    actor: Actor,
-    decision_id: int,
-    *,
-    evidence: str,
-    done_on: date | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine=None,
-    uow=None,
+    actor: Actor, decision_id: int, *, evidence: str, done_on: date | None = None,
+    expected_version: int | None, today: date | None = None, engine=None, uow=None,
 ) -> DecisionSaved:
     """Mark a decision done (办结) with the evidence of what was done. The lead agency's head
     may do it for their own decision; the office and the chair for any."""

@@ -20,12 +20,7 @@ LABELS = {"dispatched_on": ("派员日期", "Date people were sent"), "agency_id
 
 
 def record_dispatch(
-    actor: Actor,
-    operation_id: int,
-    agency_id: int,
-    dispatched_on: date,
-    *,
-    today: date | None = None,
+    actor: Actor, operation_id: int, agency_id: int, dispatched_on: date, *, today: date | None = None,
     uow: Session | None = None,
 ) -> Saved:
     def work(session: Session) -> Saved:

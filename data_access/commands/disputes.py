@@ -73,18 +73,9 @@ def _referral_id(session: Session, c: Checks, number) -> int | None:
 
 
 def raise_dispute(
-    actor: Actor,
-    *,
-    subject: str,
-    party_ids: Sequence[int],
-    opened_on: date,
-    kind: str | None = None,
-    description: str | None = None,
-    referral_number: str | None = None,
-    interim_handler_id: int | None = None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, *, subject: str, party_ids: Sequence[int], opened_on: date, kind: str | None = None,
+    description: str | None = None, referral_number: str | None = None, interim_handler_id: int | None = None,
+    today: date | None = None, engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """Register a dispute between two or more agencies (``ZY-<year>-<3 digits>``); it starts
     in joint interim handling. A member may only raise one its own agency is party to."""
@@ -133,15 +124,8 @@ def _open_check(c: Checks, dispute: Dispute) -> None:
 
 
 def advance_dispute(
-    actor: Actor,
-    dispute_id: int,
-    *,
-    on: date,
-    note: str,
-    needs_meeting: bool | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
+    actor: Actor, dispute_id: int, *, on: date, note: str, needs_meeting: bool | None = None,
+    expected_version: int | None, today: date | None = None, engine: Engine | None = None,
     uow: Session | None = None,
 ) -> Saved:
     """Move the dispute to its next stage with a note saying why (e.g. negotiation failed).
@@ -183,14 +167,8 @@ def advance_dispute(
 
 
 def record_interim_handler(
-    actor: Actor,
-    dispute_id: int,
-    *,
-    agency_id: int,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, dispute_id: int, *, agency_id: int, expected_version: int | None, today: date | None = None,
+    engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """Record which agency handles the matter meanwhile (先予协同处置) so the violation stops."""
 
@@ -208,16 +186,9 @@ def record_interim_handler(
 
 
 def resolve_dispute(
-    actor: Actor,
-    dispute_id: int,
-    *,
-    resolved_on: date,
-    outcome: str,
-    responsible_agency_id: int | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, dispute_id: int, *, resolved_on: date, outcome: str,
+    responsible_agency_id: int | None = None, expected_version: int | None, today: date | None = None,
+    engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """Close the dispute with its outcome and, usually, the agency found responsible."""
 

@@ -306,19 +306,9 @@ def _create_meeting(session: Session, actor: Actor, *, held_on: date, kind: str,
 
 
 def schedule_meeting(
-    actor: Actor,
-    *,
-    held_on: date,
-    kind: str = "regular",
-    title: str | None = None,
-    place: str | None = None,
-    start_time: str | None = None,
-    chair_name: str | None = None,
-    invitee_ids: Sequence[int] | None = None,
-    observers: Sequence[tuple[str, str | None] | str] = (),
-    today: date | None = None,
-    engine=None,
-    uow=None,
+    actor: Actor, *, held_on: date, kind: str = "regular", title: str | None = None, place: str | None = None,
+    start_time: str | None = None, chair_name: str | None = None, invitee_ids: Sequence[int] | None = None,
+    observers: Sequence[tuple[str, str | None] | str] = (), today: date | None = None, engine=None, uow=None,
 ) -> MeetingSaved:
     """Schedule one meeting, regular (``LX-2026-11``: one per month) or ad hoc (``LX-2026-L01``).
 
@@ -363,18 +353,9 @@ def _working_day_in_month(cal, d: date) -> date:
 
 
 def schedule_regular_meetings(
-    actor: Actor,
-    *,
-    first_on: date,
-    count: int = 1,
-    cadence_months: int | None = None,
-    place: str | None = None,
-    start_time: str | None = None,
-    chair_name: str | None = None,
-    invitee_ids: Sequence[int] | None = None,
-    today: date | None = None,
-    engine=None,
-    uow=None,
+    actor: Actor, *, first_on: date, count: int = 1, cadence_months: int | None = None,
+    place: str | None = None, start_time: str | None = None, chair_name: str | None = None,
+    invitee_ids: Sequence[int] | None = None, today: date | None = None, engine=None, uow=None,
 ) -> list[MeetingSaved]:
     """Schedule ``count`` regular meetings from ``first_on``, every ``cadence_months`` months
     (default: the ``meeting_cadence_months`` rule, monthly). Later meetings fall on the same
@@ -402,20 +383,10 @@ def schedule_regular_meetings(
 
 
 def update_meeting(
-    actor: Actor,
-    meeting_id: int,
-    *,
-    held_on: date,
-    title: str,
-    place: str | None,
-    start_time: str | None,
-    chair_name: str | None,
-    invitee_ids: Sequence[int],
-    observers: Sequence[tuple[str, str | None] | str] = (),
-    expected_version: int | None,
-    today: date | None = None,
-    engine=None,
-    uow=None,
+    actor: Actor, meeting_id: int, *, held_on: date, title: str, place: str | None, start_time: str | None,
+    chair_name: str | None, invitee_ids: Sequence[int],
+    observers: Sequence[tuple[str, str | None] | str] = (), expected_version: int | None,
+    today: date | None = None, engine=None, uow=None,
 ) -> MeetingSaved:
     """Change a meeting's date, title, place, time, chair, invitees and observers before it
     is held. A regular meeting moved to another month takes that month's number."""
@@ -575,21 +546,10 @@ def _add_links(session: Session, item: AgendaItem, referral_ids, dispute_ids, de
 
 
 def submit_agenda_item(
-    actor: Actor,
-    meeting_id: int,
-    *,
-    title: str,
-    kind: str,
-    submitting_agency_id: int | None = None,
-    referral_ids: Sequence[int] = (),
-    referral_numbers: Sequence[str] = (),
-    dispute_ids: Sequence[int] = (),
-    decision_ids: Sequence[int] = (),
-    presenter: str | None = None,
-    minutes: int = 10,
-    today: date | None = None,
-    engine=None,
-    uow=None,
+    actor: Actor, meeting_id: int, *, title: str, kind: str, submitting_agency_id: int | None = None,
+    referral_ids: Sequence[int] = (), referral_numbers: Sequence[str] = (), dispute_ids: Sequence[int] = (),
+    decision_ids: Sequence[int] = (), presenter: str | None = None, minutes: int = 10,
+    today: date | None = None, engine=None, uow=None,
 ) -> ItemSaved:
     """A member submits an agenda item (议题). Submitted after the cut-off (ten days before
     the meeting, ``rules.deadlines.agenda_cutoff``) it is marked late and waits for the
@@ -647,14 +607,8 @@ def _next_position(session: Session, meeting_id: int) -> int:
 
 
 def review_agenda_item(
-    actor: Actor,
-    item_id: int,
-    decision: str,
-    *,
-    minutes: int | None = None,
-    expected_version: int | None,
-    engine=None,
-    uow=None,
+    actor: Actor, item_id: int, decision: str, *, minutes: int | None = None, expected_version: int | None,
+    engine=None, uow=None,
 ) -> ItemSaved:
     """Approve (审定), defer (暂缓) or decline (不予列入) an item. An approved item goes to the
     end of the running order. A late item waits for the office: only the office decides it."""
@@ -754,15 +708,8 @@ def allot_minutes(actor: Actor, item_id: int, minutes: int, *, expected_version:
 
 
 def add_suggested_item(
-    actor: Actor,
-    meeting_id: int,
-    key: str,
-    *,
-    minutes: int | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine=None,
-    uow=None,
+    actor: Actor, meeting_id: int, key: str, *, minutes: int | None = None, expected_version: int | None,
+    today: date | None = None, engine=None, uow=None,
 ) -> ItemSaved:
     """Put one of the product's suggestions (see ``queries.meetings.suggested_items``) on the
     agenda, with its evidence and links, in one step. The suggestion is recomputed here from
@@ -932,14 +879,8 @@ def stop_session(actor: Actor, meeting_id: int, *, expected_version: int | None,
 
 
 def record_attendance(
-    actor: Actor,
-    meeting_id: int,
-    agencies: Mapping[int, str | tuple[str, str | None]],
-    *,
-    observers: Mapping[int, bool] | None = None,
-    expected_version: int | None,
-    engine=None,
-    uow=None,
+    actor: Actor, meeting_id: int, agencies: Mapping[int, str | tuple[str, str | None]], *,
+    observers: Mapping[int, bool] | None = None, expected_version: int | None, engine=None, uow=None,
 ) -> AttendanceSaved:
     """Record who came: ``agencies`` maps agency id -> ``"present"`` / ``"absent"`` /
     ``("deputised", "delegate's name")``; ``observers`` maps observer id -> attended.

@@ -43,18 +43,9 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def create_operation(
-    actor: Actor,
-    *,
-    title: str,
-    mechanism: str,
-    lead_agency_id: int,
-    participant_ids: Sequence[int],
-    start_on: date,
-    end_on: date | None = None,
-    applied_on: date | None = None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, *, title: str, mechanism: str, lead_agency_id: int, participant_ids: Sequence[int],
+    start_on: date, end_on: date | None = None, applied_on: date | None = None, today: date | None = None,
+    engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """Register an operation (``LH-<year>-<3 digits>``) under its start mechanism.
 
@@ -124,15 +115,8 @@ def create_operation(
 
 
 def decide_operation(
-    actor: Actor,
-    operation_id: int,
-    *,
-    approve: bool,
-    decided_on: date,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, operation_id: int, *, approve: bool, decided_on: date, expected_version: int | None,
+    today: date | None = None, engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """The office (or the leading group through the chair) approves or rejects an application.
     A decision after ``decision_due_on`` is still recorded: the light shows it was late."""
@@ -163,15 +147,8 @@ def decide_operation(
 
 
 def advance_operation(
-    actor: Actor,
-    operation_id: int,
-    *,
-    status: str,
-    on: date,
-    outcome: str | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
+    actor: Actor, operation_id: int, *, status: str, on: date, outcome: str | None = None,
+    expected_version: int | None, today: date | None = None, engine: Engine | None = None,
     uow: Session | None = None,
 ) -> Saved:
     """The lead agency records the start (``in_progress``) or the end (``finished``, with

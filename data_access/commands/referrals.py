@@ -170,27 +170,12 @@ def _apply_content(ref: Referral, values: dict) -> None:
 
 
 def create_referral(
-    actor: Actor,
-    *,
-    title: str,
-    from_agency_id: int,
-    to_agency_id: int,
-    discovered_on: date,
-    domain: str | None = None,
-    discovered_time: time | None = None,
-    urgency: str = "normal",
-    extension_notified: bool = False,
-    criminal: bool = False,
-    materials: Sequence[str] = (REQUIRED_MATERIAL,),
-    approved_by: str | None = None,
-    send: bool = True,
-    sent_on: date | None = None,
-    sent_time: time | None = None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    matter_id: int | None = None,
-    routing_reason: str | None = None,
-    uow: Session | None = None,
+    actor: Actor, *, title: str, from_agency_id: int, to_agency_id: int, discovered_on: date,
+    domain: str | None = None, discovered_time: time | None = None, urgency: str = "normal",
+    extension_notified: bool = False, criminal: bool = False, materials: Sequence[str] = (REQUIRED_MATERIAL,),
+    approved_by: str | None = None, send: bool = True, sent_on: date | None = None,
+    sent_time: time | None = None, today: date | None = None, engine: Engine | None = None,
+    matter_id: int | None = None, routing_reason: str | None = None, uow: Session | None = None,
 ) -> Saved:
     """Register a new referral with the next ``YS-<year>-<6 digits>`` number.
 
@@ -243,14 +228,8 @@ def create_referral(
 
 
 def _change(
-    actor: Actor,
-    referral_id: int,
-    expected_version: int | None,
-    engine: Engine | None,
-    uow: Session | None,
-    action: str,
-    apply: Callable[[Session, Referral, Checks], list[tuple[str, str, str | None]]],
-    today: date,
+    actor: Actor, referral_id: int, expected_version: int | None, engine: Engine | None, uow: Session | None,
+    action: str, apply: Callable[[Session, Referral, Checks], list[tuple[str, str, str | None]]], today: date,
 ) -> Saved:
     """The frame every change shares: lock, version check, checks, permission, events, audit.
 
@@ -279,16 +258,9 @@ def _change(
 
 
 def send_referral(
-    actor: Actor,
-    referral_id: int,
-    *,
-    sent_on: date,
-    sent_time: time | None = None,
-    approved_by: str | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, referral_id: int, *, sent_on: date, sent_time: time | None = None,
+    approved_by: str | None = None, expected_version: int | None, today: date | None = None,
+    engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """Send a draft (待移送 → 已移送). ``approved_by`` fills or replaces who approved it."""
 
@@ -316,15 +288,8 @@ def send_referral(
 
 
 def acknowledge_referral(
-    actor: Actor,
-    referral_id: int,
-    *,
-    outcome: str,
-    ack_on: date,
-    reason: str | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
+    actor: Actor, referral_id: int, *, outcome: str, ack_on: date, reason: str | None = None,
+    expected_version: int | None, today: date | None = None, engine: Engine | None = None,
     uow: Session | None = None,
 ) -> Saved:
     """The receiver's written answer: accept (受理), decline (不予受理) or return (退回).
@@ -353,15 +318,8 @@ def acknowledge_referral(
 
 
 def report_result(
-    actor: Actor,
-    referral_id: int,
-    *,
-    result_on: date,
-    summary: str,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, referral_id: int, *, result_on: date, summary: str, expected_version: int | None,
+    today: date | None = None, engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """The receiver reports how it handled an accepted referral (已受理 → 已反馈)."""
 
@@ -382,15 +340,8 @@ def report_result(
 
 
 def close_referral(
-    actor: Actor,
-    referral_id: int,
-    *,
-    closed_on: date,
-    note: str | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, referral_id: int, *, closed_on: date, note: str | None = None, expected_version: int | None,
+    today: date | None = None, engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """Close a referral (已办结) once it was reported, declined or returned; either the sender
     or the receiver may close it."""
@@ -416,27 +367,12 @@ def close_referral(
 
 
 def revise_referral(
-    actor: Actor,
-    referral_id: int,
-    *,
-    title: str,
-    to_agency_id: int,
-    discovered_on: date,
-    domain: str | None = None,
-    discovered_time: time | None = None,
-    urgency: str = "normal",
-    extension_notified: bool = False,
-    criminal: bool = False,
-    materials: Sequence[str] = (REQUIRED_MATERIAL,),
-    approved_by: str | None = None,
-    note: str | None = None,
-    send: bool = False,
-    sent_on: date | None = None,
-    sent_time: time | None = None,
-    expected_version: int | None,
-    today: date | None = None,
-    engine: Engine | None = None,
-    uow: Session | None = None,
+    actor: Actor, referral_id: int, *, title: str, to_agency_id: int, discovered_on: date,
+    domain: str | None = None, discovered_time: time | None = None, urgency: str = "normal",
+    extension_notified: bool = False, criminal: bool = False, materials: Sequence[str] = (REQUIRED_MATERIAL,),
+    approved_by: str | None = None, note: str | None = None, send: bool = False, sent_on: date | None = None,
+    sent_time: time | None = None, expected_version: int | None, today: date | None = None,
+    engine: Engine | None = None, uow: Session | None = None,
 ) -> Saved:
     """The sender edits a draft, or a referral returned to it (退回 → 待移送), and may send it
     again at once (``send=True``).
@@ -484,13 +420,8 @@ def revise_referral(
 
 
 def import_ledger(
-    actor: Actor,
-    kind: str,
-    rows,
-    *,
-    filename: str | None = None,
-    progress: Callable[[float, str], None] | None = None,
-    engine: Engine | None = None,
+    actor: Actor, kind: str, rows, *, filename: str | None = None,
+    progress: Callable[[float, str], None] | None = None, engine: Engine | None = None,
     uow: Session | None = None,
 ):
     """Import a ledger of ``kind`` ("referrals" or "agencies") as one all-or-nothing

@@ -33,12 +33,7 @@ class Published:
 
 
 def publish_report(
-    actor: Actor,
-    period: str,
-    as_of: date,
-    *,
-    issued_on: date | None = None,
-    uow: Session | None = None,
+    actor: Actor, period: str, as_of: date, *, issued_on: date | None = None, uow: Session | None = None,
     today: date | None = None,
 ) -> Published:
     """Publish the 通报 of ``period`` (``2026-11``, ``2026-Q4``, ``2026``) with its figures as

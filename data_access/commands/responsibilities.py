@@ -89,15 +89,8 @@ def _entry_values(session: Session, c: Checks, matter, agency_id, domain, code, 
 
 
 def create_responsibility(
-    actor: Actor,
-    matter: str,
-    agency_id: int,
-    *,
-    domain: str | None = None,
-    code: str | None = None,
-    from_department: str | None = None,
-    legal_basis: str | None = None,
-    today: date | None = None,
+    actor: Actor, matter: str, agency_id: int, *, domain: str | None = None, code: str | None = None,
+    from_department: str | None = None, legal_basis: str | None = None, today: date | None = None,
     uow: Session | None = None,
 ) -> Saved:
     """Add one entry to the list (the office)."""
@@ -117,19 +110,9 @@ def create_responsibility(
 
 
 def update_responsibility(
-    actor: Actor,
-    responsibility_id: int,
-    matter: str,
-    agency_id: int,
-    *,
-    domain: str | None = None,
-    code: str | None = None,
-    from_department: str | None = None,
-    legal_basis: str | None = None,
-    active: bool = True,
-    expected_version: int | None,
-    today: date | None = None,
-    uow: Session | None = None,
+    actor: Actor, responsibility_id: int, matter: str, agency_id: int, *, domain: str | None = None,
+    code: str | None = None, from_department: str | None = None, legal_basis: str | None = None,
+    active: bool = True, expected_version: int | None, today: date | None = None, uow: Session | None = None,
 ) -> Saved:
     """Change one entry (the office). Changing the agency of an entry a ruling settled
     drops the citation: the list no longer says what the ruling said."""
@@ -177,13 +160,8 @@ def _entries(session: Session, c: Checks, field: str, ids) -> list[Responsibilit
 
 
 def set_dispute_matters(
-    actor: Actor,
-    dispute_id: int,
-    matter_ids: Sequence[int],
-    *,
-    expected_version: int | None,
-    today: date | None = None,
-    uow: Session | None = None,
+    actor: Actor, dispute_id: int, matter_ids: Sequence[int], *, expected_version: int | None,
+    today: date | None = None, uow: Session | None = None,
 ) -> Saved:
     """Name the list entries a dispute is about (replacing the earlier choice). The parties
     and the office may, as they may move the dispute's early stages."""
@@ -212,15 +190,8 @@ def set_dispute_matters(
 
 
 def record_ruling(
-    actor: Actor,
-    dispute_id: int,
-    ruled_on: date,
-    outcome: str,
-    responsible_agency_id: int,
-    *,
-    settle_matter_ids: Sequence[int] = (),
-    expected_version: int | None,
-    today: date | None = None,
+    actor: Actor, dispute_id: int, ruled_on: date, outcome: str, responsible_agency_id: int, *,
+    settle_matter_ids: Sequence[int] = (), expected_version: int | None, today: date | None = None,
     uow: Session | None = None,
 ) -> Saved:
     """The office records the government's ruling on a dispute at the ruling stage: the

@@ -118,12 +118,7 @@ def _locked_message(until: datetime) -> Message:
 
 
 def check_login(
-    session: Session,
-    username: str,
-    password: str,
-    *,
-    demo_mode: bool = True,
-    now: datetime | None = None,
+    session: Session, username: str, password: str, *, demo_mode: bool = True, now: datetime | None = None,
 ) -> LoginOutcome:
     """Check a username and password; record a failure (and lock) or the successful login.
 
@@ -353,14 +348,8 @@ def _agency_by_name(session: Session, name: str) -> Agency | None:
 
 
 def create_user(
-    actor: Actor,
-    username: str,
-    role: str,
-    agency_name: str | None,
-    password: str,
-    display_name: str | None = None,
-    *,
-    uow: Session | None = None,
+    actor: Actor, username: str, role: str, agency_name: str | None, password: str,
+    display_name: str | None = None, *, uow: Session | None = None,
 ) -> CreatedUser:
     """Create an account (the office; also the command line's ``create-user``).
 
@@ -422,13 +411,8 @@ def create_user(
 
 
 def reset_password(
-    actor: Actor,
-    user_id: int,
-    new_password: str,
-    *,
-    expected_version: int | None,
-    now: datetime | None = None,
-    uow: Session | None = None,
+    actor: Actor, user_id: int, new_password: str, *, expected_version: int | None,
+    now: datetime | None = None, uow: Session | None = None,
 ) -> None:
     """The office sets a new password; this also lifts a lock and signs the user out."""
     with unit_of_work(uow=uow) as session:
@@ -440,14 +424,8 @@ def reset_password(
 
 
 def change_role(
-    actor: Actor,
-    user_id: int,
-    *,
-    role: str,
-    agency_id: int | None,
-    display_name: str | None = None,
-    expected_version: int | None,
-    uow: Session | None = None,
+    actor: Actor, user_id: int, *, role: str, agency_id: int | None, display_name: str | None = None,
+    expected_version: int | None, uow: Session | None = None,
 ) -> None:
     """Change a user's role and agency (and name): effective at the user's next click."""
     with unit_of_work(uow=uow) as session:
@@ -474,11 +452,7 @@ def change_role(
 
 
 def deactivate_user(
-    actor: Actor,
-    user_id: int,
-    *,
-    expected_version: int | None,
-    now: datetime | None = None,
+    actor: Actor, user_id: int, *, expected_version: int | None, now: datetime | None = None,
     uow: Session | None = None,
 ) -> None:
     """Deactivate an account (never deleted: the audit trail names it). Signs it out."""
@@ -501,8 +475,7 @@ def deactivate_user(
 
 
 def reactivate_user(
-    actor: Actor, user_id: int, *, expected_version: int | None,
-    uow: Session | None = None,
+    actor: Actor, user_id: int, *, expected_version: int | None, uow: Session | None = None,
 ) -> None:
     """Let a deactivated account sign in again (its lock, if any, is lifted)."""
     with unit_of_work(uow=uow) as session:
