@@ -278,12 +278,17 @@ def _busiest_head(database_url: str) -> str:
     return name
 
 
+#: The room's other sessions while the follow is timed (#13: "with 20 other sessions open").
+FOLLOW_OTHERS = 20
+
+
 def _follow(base: str, steps: int) -> dict:
     """``benchmarks.projector_follow`` (its ``measure()``) in a child process: Playwright's sync
     API cannot be started twice in one thread, and this one holds the timed browser."""
-    out = subprocess.run([sys.executable, "-m", "benchmarks.projector_follow", base, "--steps", str(steps)],
+    out = subprocess.run([sys.executable, "-m", "benchmarks.projector_follow", base, "--steps", str(steps),
+                          "--others", str(FOLLOW_OTHERS)],
                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-                         timeout=600)
+                         timeout=900)
     if out.returncode != 0:
         raise BrowserBenchmarkError(f"browser benchmark: projector_follow failed:\n{out.stderr.strip()[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
