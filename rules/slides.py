@@ -38,8 +38,9 @@ def ends(rows: Sequence[T], each: int) -> tuple[tuple[T, ...], tuple[T, ...]]:
     return tuple(rows[:each]), tuple(rows[-each:])
 
 
-#: Characters of an agency's name the report slide's red list has room for at 1280×720.
-RED_LIST_NAME = 8
+#: Characters of an agency's name the report slide's red list has room for at 1280×720 (with
+#: eight, the days column's heading was cut at the slide's right edge).
+RED_LIST_NAME = 7
 
 
 def shorten(text: str, limit: int) -> str:
