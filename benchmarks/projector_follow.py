@@ -113,10 +113,10 @@ def measure(base: str, others: int, steps: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.projector_follow")
-    parser.add_argument("url")
-    parser.add_argument("--others", type=int, default=0)
-    parser.add_argument("--steps", type=int, default=10)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.projector_follow", description=__doc__.split("\n\n")[0])
+    parser.add_argument("url", help="the running app, e.g. http://127.0.0.1:8501")
+    parser.add_argument("--others", type=int, default=0, help="more projector sessions polling meanwhile")
+    parser.add_argument("--steps", type=int, default=10, help="console steps to time (the p95 is reported)")
     args = parser.parse_args(argv)
     print(json.dumps(measure(args.url.rstrip("/"), args.others, args.steps), ensure_ascii=False))
     return 0
