@@ -30,14 +30,13 @@ def request_fields(form) -> dict:
                                              only=own_agency(user, "assist.create"))
     values["to_agency_id"] = agency_picker(form, "to_agency_id", "被请求单位", agencies)
     values["requested_on"] = form.field(st.date_input, "请求日期", "requested_on", value=today)
-    st.caption(t("被请求单位应在3个工作日内书面答复；需要技术鉴定的可以延期。"))
     return values
 
 
 with ask_tab:
     new_record_form(
         "assist_new", request_fields, partial(commands.request_assistance, user), "已登记协作请求 {number}：{subject}。",
-        submit="提交请求", disabled=not may_ask,
+        submit="提交请求", disabled=not may_ask, note="被请求单位应在3个工作日内书面答复；需要技术鉴定的可以延期。",
     )
 
 with answer_tab:

@@ -41,7 +41,6 @@ def dispute_fields(form) -> dict:
     with right:
         values["interim_handler_id"] = agency_picker(form, "interim_handler_id", "先行处置单位（可不填）", agencies)
     values["opened_on"] = form.field(st.date_input, "提出日期", "opened_on", value=today)
-    st.caption(t("争议处理先由相关单位协同处置，再依次经协商、司法局协调、书面建议、政府裁决。"))
     return values
 
 
@@ -49,6 +48,7 @@ with new_tab:
     new_record_form(
         "dispute_new", dispute_fields, partial(commands.raise_dispute, user),
         "已登记职责争议 {number}：{subject}，当前阶段：{status}。", kind="dispute", submit="提交争议", disabled=not may_raise,
+        note="争议处理先由相关单位协同处置，再依次经协商、司法局协调、书面建议、政府裁决。",
     )
 
 with open_tab:

@@ -74,7 +74,6 @@ def regular_fields(form: EntryForm) -> dict:
                                                  value=time(14, 30))),
     }
     values["place"], values["chair_name"] = place_and_chair(form)
-    st.caption(t("例会按规则参数中的会议周期（默认每月一次）依次安排，遇休息日顺延至当月工作日；默认邀请全部成员单位。"))
     return values
 
 
@@ -102,6 +101,7 @@ if may_schedule:
             lambda **values: mc.schedule_regular_meetings(user, **values, today=today),
             lambda saved, _values: t("已安排例会：{list}。", list="、".join(f"{m.number}（{m.held_on}）" for m in saved)),
             submit="安排例会",
+            note="例会按规则参数中的会议周期（默认每月一次）依次安排，遇休息日顺延至当月工作日；默认邀请全部成员单位。",
         )
     with ad_hoc_tab:
         new_record_form(

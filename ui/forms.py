@@ -443,13 +443,15 @@ def new_record_form(
     *,
     submit: str,
     kind: str | None = None,
+    note: str | None = None,
     disabled: bool = False,
     icon: str | None = None,
     enter_to_submit: bool = False,
 ) -> None:
     """The layout every page shares for entering a new record: the last save's confirmation,
     the fields ``fields(form)`` draws (returning their values, keyed like ``save``'s
-    parameters), the errors that belong to no field and the ``submit`` button; a press runs
+    parameters), a ``note`` on the rule the entry follows, the errors that belong to no field
+    and the ``submit`` button; a press runs
     ``save(**values)`` and confirms with ``confirm(saved, values)``, or with ``t(confirm)`` filled
     with the saved record's ``{number}``, its ``{status}`` (a ``kind`` of ``rules.lifecycle``)
     and the text typed into each field, trimmed."""
@@ -457,6 +459,8 @@ def new_record_form(
     form.start()
     with st.form(f"{name}_form", enter_to_submit=enter_to_submit):
         values = fields(form)
+        if note:
+            st.caption(t(note))
         form.general_slot()
         submitted = st.form_submit_button(t(submit), type="primary", disabled=disabled, icon=icon)
     if submitted:
