@@ -30,18 +30,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from benchmarks.app_server import ROOT, DidNotStart, app_env, free_port, start_app, wait_healthy
 from benchmarks.projector_follow import ARGS, CHROMIUM
-
-ROOT = Path(__file__).resolve().parent.parent
 NAMES = ("overview_browser_cold", "overview_browser_warm", "metrics_browser", "agency_browser",
          "projector_follow", "projector_browser")
 COOKIE = "jm_login_demo"  # ui.auth.DEMO_COOKIE_NAME
@@ -132,40 +129,21 @@ def require_chromium() -> None:
                                     "pip install -r requirements-dev.txt") from exc
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class AppServer:
-    """``streamlit run app.py`` on a free loopback port in demo mode (no ``JM_*``), as
-    tests/browser/conftest.py starts it."""
+    """``streamlit run app.py`` on a free loopback port in demo mode (no ``JM_*``), started
+    as the browser tests start it (``benchmarks.app_server``)."""
 
     def __init__(self, database_url: str):
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("JM_")}
-        env["DATABASE_URL"] = database_url
-        env["PYTHONPATH"] = str(ROOT)
         self.log = tempfile.NamedTemporaryFile("w+", prefix="jm-bench-streamlit-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 180
-        while True:
-            try:
-                if urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2).status == 200:
-                    return
-            except OSError:
-                pass
-            if time.time() > deadline or self.proc.poll() is not None:
-                self.stop()
-                raise BrowserBenchmarkError(f"browser benchmark: the app server did not start:\n{self.tail()}")
-            time.sleep(0.2)
+        self.proc = start_app(self.port, app_env(database_url, PYTHONPATH=str(ROOT)), self.log)
+        try:
+            wait_healthy(self.base, self.proc, timeout_s=180, poll_s=0.2)
+        except DidNotStart:
+            tail = self.tail()
+            self.stop()
+            raise BrowserBenchmarkError(f"browser benchmark: the app server did not start:\n{tail}") from None
 
     def tail(self) -> str:
         try:

@@ -200,11 +200,12 @@ def measure(base: str, others: int, steps: int, crowd_priority: str = "low") -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.projector_follow")
-    parser.add_argument("url")
-    parser.add_argument("--others", type=int, default=0)
-    parser.add_argument("--crowd-priority", choices=("low", "same"), default="low")
-    parser.add_argument("--steps", type=int, default=10)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.projector_follow", description=__doc__.split("\n\n")[0])
+    parser.add_argument("url", help="the running app, e.g. http://127.0.0.1:8501")
+    parser.add_argument("--others", type=int, default=0, help="more projector sessions polling meanwhile")
+    parser.add_argument("--crowd-priority", choices=("low", "same"), default="low",
+                        help="CPU share of the others' browser: the least the machine allows, or equal")
+    parser.add_argument("--steps", type=int, default=10, help="console steps to time (the p95 is reported)")
     parser.add_argument("--crowd-only", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.crowd_only:

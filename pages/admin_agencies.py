@@ -11,7 +11,7 @@ from data_access.queries.admin import agencies_with_accounts
 from data_access.queries.reminders import masked_channels
 from rules.lifecycle import AGENCY_KIND_LABELS
 from ui import session
-from ui.forms import EntryForm
+from ui.forms import EntryForm, new_record_form, pick_for_edit
 from ui.i18n import pick, say, t
 
 session.require("admin.agencies")
@@ -81,32 +81,17 @@ def agency_fields(form: EntryForm, record=None) -> dict:
 tab_new, tab_edit = st.tabs([t("新增单位"), t("修改单位")])
 
 with tab_new:
-    form = EntryForm("new_agency")
-    form.start()
-    form.general_slot()
-    with st.form("new_agency_form"):
-        values = agency_fields(form)
-        add = st.form_submit_button(t("新增单位"), type="primary", icon=":material/add_business:")
-    if add:
-        form.submit(
-            lambda: session.run(admin.add_agency, **values),
-            lambda saved: t("已新增单位“{name}”。", name=saved.name),
-        )
+    new_record_form(
+        "new_agency", agency_fields, lambda **values: session.run(admin.add_agency, **values),
+        lambda saved, _values: t("已新增单位“{name}”。", name=saved.name),
+        submit="新增单位", icon=":material/add_business:", enter_to_submit=True,
+    )
 
 with tab_edit:
-    by_id = {a.id: a for a in agencies}
-    chosen = st.selectbox(
-        t("选择单位"), list(by_id), index=None, placeholder=t("请选择单位"),
-        format_func=lambda i: by_id[i].name + ("" if by_id[i].active else t("（已停用）")),
-        key="edit_agency_pick",
-    )
-    if chosen is not None:
-        record = by_id[chosen]
-        edit = EntryForm(f"edit_agency_{record.id}")
-        edit.start()
-        edit.general_slot()
-        edit.stale_notice()
-        shown = edit.shown_version(record.id, record.version)
+    picked = pick_for_edit("edit_agency", agencies, label="选择单位", placeholder="请选择单位",
+                           describe=lambda a: a.name + ("" if a.active else t("（已停用）")))
+    if picked is not None:
+        record, edit, shown = picked
         with st.form(f"edit_agency_form_{record.id}"):
             values = agency_fields(edit, record)
             save = st.form_submit_button(t("保存修改"), type="primary")

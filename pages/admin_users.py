@@ -10,7 +10,7 @@ from data_access.queries.admin import list_users
 from data_access.queries.agencies import agency_options
 from rules.lifecycle import ROLE_LABELS, ROLES
 from ui import session
-from ui.forms import EntryForm
+from ui.forms import EntryForm, new_record_form, pick_for_edit
 from ui.i18n import LANGUAGES, pick, t
 
 me = session.require("admin.users")
@@ -57,49 +57,37 @@ st.caption(t("共 {n} 个账户；停用的账户保留在操作日志中，不�
 
 tab_new, tab_edit = st.tabs([t("新建用户"), t("修改用户")])
 
+
+def user_fields(form: EntryForm) -> dict:
+    """A new account's inputs, keyed like ``create_user``'s parameters."""
+    left, right = st.columns(2)
+    values = {
+        "username": form.field(st.text_input, "用户名", "username", within=left, help=t("登录时使用，不能含空格")),
+        "display_name": form.field(st.text_input, "姓名", "display_name", within=left),
+        "password": form.field(st.text_input, "初始密码", "password", within=left, type="password",
+                               help=t("至少6位；请当面或电话告知本人")),
+        "role": form.field(st.selectbox, "角色", "role", within=right, options=list(ROLES), format_func=role_name),
+    }
+    agency = form.field(st.selectbox, "所属单位", "agency_id", within=right, options=[None, *agencies],
+                        format_func=agency_name, help=t("成员单位负责人和联络员必须选择所属单位"))
+    values["agency_name"] = agencies.get(agency) if agency is not None else None
+    return values
+
+
 with tab_new:
-    form = EntryForm("new_user")
-    form.start()
-    form.general_slot()
-    with st.form("new_user_form"):
-        left, right = st.columns(2)
-        with left:
-            username = st.text_input(t("用户名"), key=form.key("username"), help=t("登录时使用，不能含空格"))
-            form.slot("username")
-            display_name = st.text_input(t("姓名"), key=form.key("display_name"))
-            form.slot("display_name")
-            password = st.text_input(t("初始密码"), type="password", key=form.key("password"),
-                                     help=t("至少6位；请当面或电话告知本人"))
-            form.slot("password")
-        with right:
-            role = st.selectbox(t("角色"), list(ROLES), format_func=role_name, key=form.key("role"))
-            form.slot("role")
-            agency = st.selectbox(t("所属单位"), [None, *agencies], format_func=agency_name,
-                                  key=form.key("agency_id"), help=t("成员单位负责人和联络员必须选择所属单位"))
-            form.slot("agency_id")
-        create = st.form_submit_button(t("创建用户"), type="primary", icon=":material/person_add:")
-    if create:
-        form.submit(
-            lambda: session.run(users.create_user, username, role,
-                                agencies.get(agency) if agency is not None else None,
-                                password, display_name),
-            lambda made: t("已创建用户 {u}（{r}），可以用初始密码登录。", u=made.username, r=role_name(made.role)),
-        )
+    new_record_form(
+        "new_user", user_fields,
+        lambda username, role, agency_name, password, display_name: session.run(
+            users.create_user, username, role, agency_name, password, display_name),
+        lambda made, _values: t("已创建用户 {u}（{r}），可以用初始密码登录。", u=made.username, r=role_name(made.role)),
+        submit="创建用户", icon=":material/person_add:", enter_to_submit=True,
+    )
 
 with tab_edit:
-    by_id = {u.id: u for u in accounts}
-    chosen = st.selectbox(
-        t("选择用户"), list(by_id), index=None, placeholder=t("请选择用户"),
-        format_func=lambda i: f"{by_id[i].username} · {by_id[i].display_name} · {role_name(by_id[i].role)}",
-        key="edit_user_pick",
-    )
-    if chosen is not None:
-        user = by_id[chosen]
-        edit = EntryForm(f"edit_user_{user.id}")
-        edit.start()
-        edit.general_slot()
-        edit.stale_notice()
-        shown = edit.shown_version(user.id, user.version)
+    picked = pick_for_edit("edit_user", accounts, label="选择用户", placeholder="请选择用户",
+                           describe=lambda u: f"{u.username} · {u.display_name} · {role_name(u.role)}")
+    if picked is not None:
+        user, edit, shown = picked
         with st.form(f"edit_user_form_{user.id}"):
             st.markdown(f"**{t('角色与单位')}**")
             name = st.text_input(t("姓名"), value=user.display_name, key=edit.key("display_name"))

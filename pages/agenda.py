@@ -16,7 +16,7 @@ from rules import deadlines, lifecycle
 from rules.permissions import can, scope_for
 from ui import filters, projector
 from ui.components import DOCX_MIME, inert
-from ui.forms import EntryForm, caption_limit, last_refusal, one_click, status_text
+from ui.forms import last_refusal, new_record_form, one_click, status_text
 from ui.i18n import pick, t
 from ui.session import actor
 
@@ -74,67 +74,54 @@ if may_review and editable:
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
 
 # --------------------------------------------------------------------------- submit
+
+
+def agenda_item_fields(form) -> dict:
+    """The fields of an agenda item as a member submits it, keyed like ``submit_agenda_item``'s."""
+    own_only = scope_for(user.role, "agenda.submit") == "own"
+    with read_session() as session:
+        agencies = {a.id: a.name for a in agency_options(session, include_inactive=False)}
+        disputes = {d.id: f"{d.number} {d.subject}" for d in disputes_to_act_on(session, None)}
+        decisions = {d.id: f"{d.meeting_number} · {d.text[:40]}" for d in mq.open_decisions(session, today=today)}
+    values = {"title": form.field(st.text_input, "议题名称", "title", limit=200, placeholder=t("关于……的议题"))}
+    a, b = st.columns(2)
+    kinds = list(lifecycle.AGENDA_KIND_LABELS)
+    values["kind"] = form.field(st.selectbox, "议题类型", "kind", within=a, options=kinds, index=None,
+                                format_func=lambda k: pick(lifecycle.AGENDA_KIND_LABELS[k]), placeholder=t("请选择"))
+    with b:
+        if own_only:
+            st.selectbox(t("提交单位"), [user.agency_id], format_func=lambda a: agencies.get(a, ""),
+                         disabled=True, key=form.key("agency_locked"))
+            values["submitting_agency_id"] = user.agency_id
+        else:
+            options = list(agencies)
+            values["submitting_agency_id"] = st.selectbox(
+                t("提交单位"), options, index=options.index(user.agency_id) if user.agency_id in agencies else None,
+                format_func=agencies.get, key=form.key("submitting_agency_id"), placeholder=t("联席会议办公室"))
+        form.slot("submitting_agency_id")
+    numbers = form.field(st.text_input, "关联移送编号（可填多个，用逗号或空格分隔）", "referral_numbers",
+                         slot="referral_ids", placeholder="YS-2026-000123, YS-2026-000124")
+    values["referral_numbers"] = [n for n in re.split(r"[\s,，、;；]+", numbers) if n]
+    values["dispute_ids"] = form.field(st.multiselect, "关联职责争议", "dispute_ids", options=list(disputes),
+                                       format_func=disputes.get, placeholder=t("可不选"))
+    values["decision_ids"] = form.field(st.multiselect, "关联议定事项（督办）", "decision_ids", options=list(decisions),
+                                        format_func=decisions.get, placeholder=t("可不选"))
+    c, d = st.columns(2)
+    values["presenter"] = form.field(st.text_input, "汇报人", "presenter", within=c)
+    minutes = form.field(st.number_input, "申请时长（分钟）", "minutes", within=d, min_value=1,
+                         max_value=mc.MAX_ITEM_MINUTES, value=10, step=5)
+    values.update(minutes=int(minutes), today=today)
+    return values
+
+
 if t("提交议题") in tabs:
     with tabs[t("提交议题")]:
-        own_only = scope_for(user.role, "agenda.submit") == "own"
-        with read_session() as session:
-            agencies = {a.id: a.name for a in agency_options(session, include_inactive=False)}
-            disputes = {d.id: f"{d.number} {d.subject}" for d in disputes_to_act_on(session, None)}
-            decisions = {d.id: f"{d.meeting_number} · {d.text[:40]}" for d in mq.open_decisions(session, today=today)}
-        form = EntryForm("agenda_submit")
-        form.start()
-        with st.form("agenda_submit_form", enter_to_submit=False):
-            title = st.text_input(t("议题名称"), key=form.key("title"), placeholder=t("关于……的议题"))
-            caption_limit(200)
-            form.slot("title")
-            a, b = st.columns(2)
-            with a:
-                kinds = list(lifecycle.AGENDA_KIND_LABELS)
-                kind = st.selectbox(t("议题类型"), kinds, index=None, key=form.key("kind"),
-                                    format_func=lambda k: pick(lifecycle.AGENDA_KIND_LABELS[k]),
-                                    placeholder=t("请选择"))
-                form.slot("kind")
-            with b:
-                if own_only:
-                    st.selectbox(t("提交单位"), [user.agency_id], format_func=lambda a: agencies.get(a, ""),
-                                 disabled=True, key=form.key("agency_locked"))
-                    agency_id = user.agency_id
-                else:
-                    options = list(agencies)
-                    agency_id = st.selectbox(
-                        t("提交单位"), options, index=options.index(user.agency_id) if user.agency_id in agencies else None,
-                        format_func=agencies.get, key=form.key("submitting_agency_id"),
-                        placeholder=t("联席会议办公室"))
-                form.slot("submitting_agency_id")
-            numbers = st.text_input(t("关联移送编号（可填多个，用逗号或空格分隔）"), key=form.key("referral_numbers"),
-                                    placeholder="YS-2026-000123, YS-2026-000124")
-            form.slot("referral_ids")
-            dispute_ids = st.multiselect(t("关联职责争议"), list(disputes), format_func=disputes.get,
-                                         key=form.key("dispute_ids"), placeholder=t("可不选"))
-            form.slot("dispute_ids")
-            decision_ids = st.multiselect(t("关联议定事项（督办）"), list(decisions), format_func=decisions.get,
-                                          key=form.key("decision_ids"), placeholder=t("可不选"))
-            form.slot("decision_ids")
-            c, d = st.columns(2)
-            with c:
-                presenter = st.text_input(t("汇报人"), key=form.key("presenter"))
-                form.slot("presenter")
-            with d:
-                minutes = st.number_input(t("申请时长（分钟）"), min_value=1, max_value=mc.MAX_ITEM_MINUTES, value=10,
-                                          step=5, key=form.key("minutes"))
-                form.slot("minutes")
-            form.general_slot()
-            send = st.form_submit_button(t("提交议题"), type="primary")
-        if send:
-            form.submit(
-                lambda: mc.submit_agenda_item(
-                    user, meeting.id, title=title, kind=kind, submitting_agency_id=agency_id,
-                    referral_numbers=[n for n in re.split(r"[\s,，、;；]+", numbers) if n],
-                    dispute_ids=dispute_ids, decision_ids=decision_ids, presenter=presenter,
-                    minutes=int(minutes), today=today),
-                lambda saved: (t("已提交议题“{title}”（逾期提交，待办公室决定）。", title=saved.title) if saved.late
-                               else t("已提交议题“{title}”，等待审定。", title=saved.title)),
-            )
+        new_record_form(
+            "agenda_submit", agenda_item_fields, lambda **values: mc.submit_agenda_item(user, meeting.id, **values),
+            lambda saved, _values: (t("已提交议题“{title}”（逾期提交，待办公室决定）。", title=saved.title) if saved.late
+                                    else t("已提交议题“{title}”，等待审定。", title=saved.title)),
+            submit="提交议题",
+        )
 
 # --------------------------------------------------------------------------- the agenda
 

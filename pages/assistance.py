@@ -1,15 +1,15 @@
 """Assistance requests (执法协作): ask another agency for help, answer or extend a request."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
 from data_access.commands import assistance as commands
 from data_access.queries.forms import assistance_for_edit, assistance_to_act_on
 from rules import lifecycle
-from rules.permissions import scope_for
 from ui.attachments import attachment_panel
-from ui.forms import (EntryForm, agency_picker, caption_limit, in_read_session, open_entry_page,
+from ui.forms import (acting_for, agency_picker, in_read_session, new_record_form, open_entry_page, own_agency,
                       record_actions, status_text)
 from ui.i18n import pick, t
 from ui.components import inert
@@ -20,40 +20,27 @@ today = date.today()
 
 ask_tab, answer_tab = st.tabs([t("提出协作请求"), t("答复与延期")])
 
+
+def request_fields(form) -> dict:
+    kinds = list(lifecycle.ASSISTANCE_KIND_LABELS)
+    values = {"kind": form.field(st.selectbox, "协作类型", "kind", options=kinds,
+                                 format_func=lambda k: pick(lifecycle.ASSISTANCE_KIND_LABELS[k]))}
+    values["subject"] = form.field(st.text_input, "协作事项", "subject", limit=200)
+    values["from_agency_id"] = agency_picker(form, "from_agency_id", "请求单位", agencies, default=user.agency_id,
+                                             only=own_agency(user, "assist.create"))
+    values["to_agency_id"] = agency_picker(form, "to_agency_id", "被请求单位", agencies)
+    values["requested_on"] = form.field(st.date_input, "请求日期", "requested_on", value=today)
+    return values
+
+
 with ask_tab:
-    form = EntryForm("assist_new")
-    form.start()
-    with st.form("assist_new_form", enter_to_submit=False):
-        kinds = list(lifecycle.ASSISTANCE_KIND_LABELS)
-        kind = st.selectbox(t("协作类型"), kinds, format_func=lambda k: pick(lifecycle.ASSISTANCE_KIND_LABELS[k]),
-                            key=form.key("kind"))
-        form.slot("kind")
-        subject = st.text_input(t("协作事项"), key=form.key("subject"))
-        caption_limit(200)
-        form.slot("subject")
-        own_only = scope_for(user.role, "assist.create") == "own"
-        asker = agency_picker(form, "from_agency_id", "请求单位", agencies, default=user.agency_id,
-                              only=user.agency_id if own_only else None)
-        asked = agency_picker(form, "to_agency_id", "被请求单位", agencies)
-        requested_on = st.date_input(t("请求日期"), value=today, key=form.key("requested_on"))
-        form.slot("requested_on")
-        st.caption(t("被请求单位应在3个工作日内书面答复；需要技术鉴定的可以延期。"))
-        form.general_slot()
-        submitted = st.form_submit_button(t("提交请求"), type="primary", disabled=not may_ask)
-    if submitted:
-        form.submit(
-            lambda: commands.request_assistance(
-                user, kind=kind, subject=subject, from_agency_id=asker, to_agency_id=asked,
-                requested_on=requested_on,
-            ),
-            lambda saved: t("已登记协作请求 {number}：{subject}。", number=saved.number, subject=subject.strip()),
-        )
+    new_record_form(
+        "assist_new", request_fields, partial(commands.request_assistance, user), "已登记协作请求 {number}：{subject}。",
+        submit="提交请求", disabled=not may_ask, note="被请求单位应在3个工作日内书面答复；需要技术鉴定的可以延期。",
+    )
 
 with answer_tab:
-    everyone = scope_for(user.role, "assist.answer") == "any"
-    rows = in_read_session(assistance_to_act_on)(None if everyone else user.agency_id)
-
-    load = in_read_session(assistance_for_edit)
+    rows = in_read_session(assistance_to_act_on)(acting_for(user, "assist.answer"))
 
     def details(record, version) -> None:
         st.markdown(f"**{inert(record.number)}** {inert(record.subject)}")
@@ -68,20 +55,17 @@ with answer_tab:
 
     def inputs(action, record, form, version):
         if action == "answer":
-            answered_on = st.date_input(t("答复日期"), value=today, key=form.key("answered_on"))
-            form.slot("answered_on")
-            answer = st.text_area(t("答复内容"), key=form.key("answer"))
-            form.slot("answer")
+            answered_on = form.field(st.date_input, "答复日期", "answered_on", value=today)
+            answer = form.field(st.text_area, "答复内容", "answer")
             return lambda: commands.answer_assistance(
                 user, record.id, answered_on=answered_on, answer=answer, expected_version=version)
-        reason = st.text_area(t("延期理由"), key=form.key("reason"))
-        form.slot("reason")
+        reason = form.field(st.text_area, "延期理由", "reason")
         return lambda: commands.extend_assistance(user, record.id, reason=reason, expected_version=version)
 
     record_actions(
         name="assist_answer", prefix="assist", rows=rows,
         label=lambda r: f"{r.number} · {r.subject} · {r.from_agency} → {r.to_agency} · {t('期限')} {r.due_on}",
-        pick_label="选择协作请求", empty="没有等待本单位答复的协作请求。", load=load, details=details,
+        pick_label="选择协作请求", empty="没有等待本单位答复的协作请求。", load=assistance_for_edit, details=details,
         actions={"answer": "书面答复", "extend": "因技术鉴定延期"}, inputs=inputs,
         confirm=lambda saved: t("协作请求 {number} 已保存：{status}。", number=saved.number,
                                 status=status_text("assistance", saved.status)),

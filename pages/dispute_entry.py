@@ -2,6 +2,7 @@
 the interim handler, resolve it."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -12,10 +13,10 @@ from data_access.documents.papers import paper_filename, recommendation_docx
 from data_access.queries.forms import dispute_for_edit, disputes_to_act_on
 from data_access.queries.responsibilities import dispute_matters, matter_choices
 from rules import lifecycle
-from rules.permissions import can, dispute_stage_action, scope_for
+from rules.permissions import can, dispute_stage_action
 from ui.attachments import attachment_panel, paper_button
-from ui.forms import (EntryForm, agencies_picker, agency_picker, caption_limit, in_read_session,
-                      open_entry_page, record_actions, status_text)
+from ui.forms import (acting_for, agencies_picker, agency_picker, in_read_session, new_record_form, open_entry_page,
+                      record_actions, status_text)
 from ui.i18n import pick, t
 from ui.components import inert
 
@@ -25,50 +26,35 @@ today = date.today()
 
 new_tab, open_tab = st.tabs([t("提出争议"), t("推进与结案")])
 
+
+def dispute_fields(form) -> dict:
+    values = {"subject": form.field(st.text_input, "争议事项", "subject", limit=200)}
+    kinds = list(commands.DISPUTE_KIND_LABELS)
+    values["kind"] = form.field(st.radio, "争议类型", "kind", options=kinds, index=None, horizontal=True,
+                                format_func=lambda k: pick(commands.DISPUTE_KIND_LABELS[k]))
+    values["party_ids"] = agencies_picker(form, "party_ids", "争议各方（至少两个单位）", agencies,
+                                          default=[user.agency_id] if user.agency_id else [])
+    values["description"] = form.field(st.text_area, "情况说明", "description")
+    left, right = st.columns(2)
+    values["referral_number"] = form.field(st.text_input, "关联移送编号（可不填）", "referral_number", within=left,
+                                           placeholder="YS-2026-000123")
+    with right:
+        values["interim_handler_id"] = agency_picker(form, "interim_handler_id", "先行处置单位（可不填）", agencies)
+    values["opened_on"] = form.field(st.date_input, "提出日期", "opened_on", value=today)
+    return values
+
+
 with new_tab:
-    form = EntryForm("dispute_new")
-    form.start()
-    with st.form("dispute_new_form", enter_to_submit=False):
-        subject = st.text_input(t("争议事项"), key=form.key("subject"))
-        caption_limit(200)
-        form.slot("subject")
-        kinds = list(commands.DISPUTE_KIND_LABELS)
-        kind = st.radio(t("争议类型"), kinds, index=None, horizontal=True, key=form.key("kind"),
-                        format_func=lambda k: pick(commands.DISPUTE_KIND_LABELS[k]))
-        form.slot("kind")
-        parties = agencies_picker(form, "party_ids", "争议各方（至少两个单位）", agencies,
-                                  default=[user.agency_id] if user.agency_id else [])
-        description = st.text_area(t("情况说明"), key=form.key("description"))
-        form.slot("description")
-        left, right = st.columns(2)
-        with left:
-            referral_number = st.text_input(t("关联移送编号（可不填）"), key=form.key("referral_number"),
-                                            placeholder="YS-2026-000123")
-            form.slot("referral_number")
-        with right:
-            handler = agency_picker(form, "interim_handler_id", "先行处置单位（可不填）", agencies)
-        opened_on = st.date_input(t("提出日期"), value=today, key=form.key("opened_on"))
-        form.slot("opened_on")
-        st.caption(t("争议处理先由相关单位协同处置，再依次经协商、司法局协调、书面建议、政府裁决。"))
-        form.general_slot()
-        submitted = st.form_submit_button(t("提交争议"), type="primary", disabled=not may_raise)
-    if submitted:
-        form.submit(
-            lambda: commands.raise_dispute(
-                user, subject=subject, party_ids=parties, opened_on=opened_on, kind=kind,
-                description=description, referral_number=referral_number, interim_handler_id=handler,
-            ),
-            lambda saved: t("已登记职责争议 {number}：{subject}，当前阶段：{stage}。", number=saved.number,
-                            subject=subject.strip(), stage=status_text("dispute", saved.status)),
-        )
+    new_record_form(
+        "dispute_new", dispute_fields, partial(commands.raise_dispute, user),
+        "已登记职责争议 {number}：{subject}，当前阶段：{status}。", kind="dispute", submit="提交争议", disabled=not may_raise,
+        note="争议处理先由相关单位协同处置，再依次经协商、司法局协调、书面建议、政府裁决。",
+    )
 
 with open_tab:
-    everyone = scope_for(user.role, "dispute.advance") == "any" or scope_for(user.role, "dispute.resolve") == "any"
     with read_session() as session:
-        rows = disputes_to_act_on(session, None if everyone else user.agency_id)
+        rows = disputes_to_act_on(session, acting_for(user, "dispute.advance", "dispute.resolve"))
         choices = {m.id: m for m in matter_choices(session)}
-
-    load = in_read_session(dispute_for_edit)
 
     matters_of = in_read_session(dispute_matters)
 
@@ -123,10 +109,8 @@ with open_tab:
             nxt = following_stage(record)
             if nxt:
                 st.markdown(t("下一阶段：{stage}", stage=status_text("dispute", nxt)))
-            on = st.date_input(t("进入新阶段日期"), value=today, key=form.key("advance.on"))
-            form.slot("on")
-            note = st.text_area(t("阶段说明（为什么进入下一阶段）"), key=form.key("advance.note"))
-            form.slot("note")
+            on = form.field(st.date_input, "进入新阶段日期", "advance.on", slot="on", value=today)
+            note = form.field(st.text_area, "阶段说明（为什么进入下一阶段）", "advance.note", slot="note")
             needs_meeting = st.checkbox(t("提请联席会议研究"), value=record.needs_meeting,
                                         key=form.key("advance.needs_meeting"))
             return lambda: commands.advance_dispute(user, record.id, on=on, note=note, needs_meeting=needs_meeting,
@@ -146,10 +130,8 @@ with open_tab:
             form.slot("matter_ids")
             return lambda: list_commands.set_dispute_matters(user, record.id, picked, expected_version=version)
         if action == "ruling":
-            ruled_on = st.date_input(t("裁决日期"), value=today, key=form.key("ruling.on"))
-            form.slot("ruled_on")
-            ruling_text = st.text_area(t("裁决结果"), key=form.key("ruling.outcome"))
-            form.slot("outcome")
+            ruled_on = form.field(st.date_input, "裁决日期", "ruling.on", slot="ruled_on", value=today)
+            ruling_text = form.field(st.text_area, "裁决结果", "ruling.outcome", slot="outcome")
             ruled_agency = agency_picker(form, "responsible_agency_id", "裁决确定的责任单位", agencies)
             settle = st.multiselect(
                 t("据裁决更新权责清单的事项"), [m.id for m in named], default=[m.id for m in named],
@@ -159,10 +141,8 @@ with open_tab:
             st.caption(t("所选事项的责任单位将改为裁决确定的单位，并注明本争议编号和裁决日期。"))
             return lambda: list_commands.record_ruling(user, record.id, ruled_on, ruling_text, ruled_agency,
                                                        settle_matter_ids=settle, expected_version=version)
-        resolved_on = st.date_input(t("解决日期"), value=today, key=form.key("resolve.resolved_on"))
-        form.slot("resolved_on")
-        outcome = st.text_area(t("处理结果"), key=form.key("resolve.outcome"))
-        form.slot("outcome")
+        resolved_on = form.field(st.date_input, "解决日期", "resolve.resolved_on", slot="resolved_on", value=today)
+        outcome = form.field(st.text_area, "处理结果", "resolve.outcome", slot="outcome")
         responsible = agency_picker(form, "responsible_agency_id", "确定的责任单位", agencies)
         return lambda: commands.resolve_dispute(user, record.id, resolved_on=resolved_on, outcome=outcome,
                                                 responsible_agency_id=responsible, expected_version=version)
@@ -170,7 +150,7 @@ with open_tab:
     record_actions(
         name="dispute_open", prefix="dispute", rows=rows,
         label=lambda r: f"{r.number} · {r.subject} · {status_text('dispute', r.stage)}",
-        pick_label="选择争议", empty="没有本单位参与的未解决争议。", load=load, details=details,
+        pick_label="选择争议", empty="没有本单位参与的未解决争议。", load=dispute_for_edit, details=details,
         actions=actions_for, inputs=inputs, status_field="stage",
         confirm=lambda saved: t("职责争议 {number} 已保存：{stage}。", number=saved.number,
                                 stage=status_text("dispute", saved.status)),

@@ -15,7 +15,7 @@ from data_access.queries.agencies import agency_options
 from rules.permissions import can
 from ui import filters, projector
 from ui.components import DOCX_MIME, inert
-from ui.forms import EntryForm, caption_limit, last_refusal, one_click, status_text
+from ui.forms import EntryForm, last_refusal, new_record_form, one_click, status_text
 from ui.i18n import t
 from ui.session import actor
 
@@ -45,15 +45,12 @@ def start_time_text(value: time | None) -> str | None:
     return value.strftime("%H:%M") if value else None
 
 
-def place_and_chair(form: EntryForm) -> tuple[str, str]:
-    """The meeting's place and who chairs it, side by side."""
+def place_and_chair(form: EntryForm, meeting=None) -> tuple[str, str]:
+    """The meeting's place and who chairs it, side by side (``meeting``'s when editing one)."""
     left, right = st.columns(2)
-    place = left.text_input(t("会议地点"), key=form.key("place"))
-    with left:
-        form.slot("place")
-    chair = right.text_input(t("主持人"), key=form.key("chair_name"))
-    with right:
-        form.slot("chair_name")
+    place = form.field(st.text_input, "会议地点", "place", within=left, value=(meeting.place or "") if meeting else "")
+    chair = form.field(st.text_input, "主持人", "chair_name", within=right,
+                       value=(meeting.chair_name or "") if meeting else "")
     return place, chair
 
 
@@ -64,64 +61,55 @@ with read_session() as session:
     agencies = {a.id: a.name for a in agency_options(session, include_inactive=False)}
 
 # --------------------------------------------------------------------------- scheduling
+
+
+def regular_fields(form: EntryForm) -> dict:
+    """A run of regular meetings, keyed like ``schedule_regular_meetings``'s parameters."""
+    a, b, c = st.columns(3)
+    values = {
+        "first_on": form.field(st.date_input, "首次会议日期", "first_on", slot="held_on", within=a,
+                               value=today + timedelta(days=20)),
+        "count": int(form.field(st.number_input, "安排次数", "count", within=b, min_value=1, max_value=24, value=1)),
+        "start_time": start_time_text(form.field(st.time_input, "开始时间", "start_time", within=c,
+                                                 value=time(14, 30))),
+    }
+    values["place"], values["chair_name"] = place_and_chair(form)
+    return values
+
+
+def ad_hoc_fields(form: EntryForm) -> dict:
+    """An ad hoc meeting, keyed like ``schedule_meeting``'s parameters."""
+    a, b = st.columns(2)
+    values = {
+        "held_on": form.field(st.date_input, "会议日期", "held_on", within=a, value=today + timedelta(days=3)),
+        "start_time": start_time_text(form.field(st.time_input, "开始时间", "start_time", within=b, value=time(9, 0))),
+        "title": form.field(st.text_input, "会议名称（可不填）", "title", limit=200),
+    }
+    values["place"], values["chair_name"] = place_and_chair(form)
+    values["invitee_ids"] = form.field(st.multiselect, "参会单位", "invitee_ids", options=list(agencies),
+                                       default=list(agencies), format_func=agencies.get)
+    values["observers"] = parse_observers(form.field(st.text_area, "列席人员（每行一位：姓名，身份）", "observers",
+                                                     placeholder="李明，人大代表"))
+    return values
+
+
 if may_schedule:
     regular_tab, ad_hoc_tab = st.tabs([t("安排例会"), t("安排临时会议")])
     with regular_tab:
-        form = EntryForm("meeting_regular")
-        form.start()
-        with st.form("meeting_regular_form", enter_to_submit=False):
-            a, b, c = st.columns(3)
-            first_on = a.date_input(t("首次会议日期"), value=today + timedelta(days=20), key=form.key("first_on"))
-            with a:
-                form.slot("held_on")
-            count = b.number_input(t("安排次数"), min_value=1, max_value=24, value=1, key=form.key("count"))
-            with b:
-                form.slot("count")
-            start = c.time_input(t("开始时间"), value=time(14, 30), key=form.key("start_time"))
-            with c:
-                form.slot("start_time")
-            place, chair = place_and_chair(form)
-            st.caption(t("例会按规则参数中的会议周期（默认每月一次）依次安排，遇休息日顺延至当月工作日；默认邀请全部成员单位。"))
-            form.general_slot()
-            go = st.form_submit_button(t("安排例会"), type="primary")
-        if go:
-            form.submit(
-                lambda: mc.schedule_regular_meetings(
-                    user, first_on=first_on, count=int(count), place=place, start_time=start_time_text(start),
-                    chair_name=chair, today=today),
-                lambda saved: t("已安排例会：{list}。", list="、".join(f"{m.number}（{m.held_on}）" for m in saved)),
-            )
+        new_record_form(
+            "meeting_regular", regular_fields,
+            lambda **values: mc.schedule_regular_meetings(user, **values, today=today),
+            lambda saved, _values: t("已安排例会：{list}。", list="、".join(f"{m.number}（{m.held_on}）" for m in saved)),
+            submit="安排例会",
+            note="例会按规则参数中的会议周期（默认每月一次）依次安排，遇休息日顺延至当月工作日；默认邀请全部成员单位。",
+        )
     with ad_hoc_tab:
-        form = EntryForm("meeting_adhoc")
-        form.start()
-        with st.form("meeting_adhoc_form", enter_to_submit=False):
-            a, b = st.columns(2)
-            held_on = a.date_input(t("会议日期"), value=today + timedelta(days=3), key=form.key("held_on"))
-            with a:
-                form.slot("held_on")
-            start = b.time_input(t("开始时间"), value=time(9, 0), key=form.key("start_time"))
-            with b:
-                form.slot("start_time")
-            title = st.text_input(t("会议名称（可不填）"), key=form.key("title"))
-            caption_limit(200)
-            form.slot("title")
-            place, chair = place_and_chair(form)
-            invitees = st.multiselect(t("参会单位"), list(agencies), default=list(agencies),
-                                      format_func=agencies.get, key=form.key("invitee_ids"))
-            form.slot("invitee_ids")
-            observers = st.text_area(t("列席人员（每行一位：姓名，身份）"), key=form.key("observers"),
-                                     placeholder="李明，人大代表")
-            form.slot("observers")
-            form.general_slot()
-            go = st.form_submit_button(t("安排临时会议"), type="primary")
-        if go:
-            form.submit(
-                lambda: mc.schedule_meeting(
-                    user, held_on=held_on, kind="ad_hoc", title=title, place=place,
-                    start_time=start_time_text(start), chair_name=chair, invitee_ids=invitees,
-                    observers=parse_observers(observers), today=today),
-                lambda saved: t("已安排临时会议 {number}（{d}）。", number=saved.number, d=saved.held_on),
-            )
+        new_record_form(
+            "meeting_adhoc", ad_hoc_fields,
+            lambda **values: mc.schedule_meeting(user, kind="ad_hoc", **values, today=today),
+            lambda saved, _values: t("已安排临时会议 {number}（{d}）。", number=saved.number, d=saved.held_on),
+            submit="安排临时会议",
+        )
 
 # --------------------------------------------------------------------------- the list
 st.subheader(t("会议一览"))
@@ -180,30 +168,16 @@ if may_schedule and meeting.status in ("planned", "collecting", "approved"):
         form.stale_notice()
         with st.form(f"meeting_edit_form_{meeting.id}", enter_to_submit=False):
             a, b = st.columns(2)
-            held_on = a.date_input(t("会议日期"), value=meeting.held_on, key=form.key("held_on"))
-            with a:
-                form.slot("held_on")
+            held_on = form.field(st.date_input, "会议日期", "held_on", within=a, value=meeting.held_on)
             hh, mm = (int(x) for x in (meeting.start_time or "14:30").split(":"))
-            start = b.time_input(t("开始时间"), value=time(hh, mm), key=form.key("start_time"))
-            with b:
-                form.slot("start_time")
-            title = st.text_input(t("会议名称"), value=meeting.title, key=form.key("title"))
-            form.slot("title")
-            c, d = st.columns(2)
-            place = c.text_input(t("会议地点"), value=meeting.place or "", key=form.key("place"))
-            with c:
-                form.slot("place")
-            chair = d.text_input(t("主持人"), value=meeting.chair_name or "", key=form.key("chair_name"))
-            with d:
-                form.slot("chair_name")
-            invitees = st.multiselect(t("参会单位"), list(agencies), default=[p.agency_id for p in people
-                                                                           if p.invited and p.agency_id in agencies],
-                                      format_func=agencies.get, key=form.key("invitee_ids"))
-            form.slot("invitee_ids")
-            obs_text = st.text_area(t("列席人员（每行一位：姓名，身份）"), key=form.key("observers"),
-                                    value="\n".join(f"{o.name}，{o.capacity}" if o.capacity else o.name
-                                                    for o in observers))
-            form.slot("observers")
+            start = form.field(st.time_input, "开始时间", "start_time", within=b, value=time(hh, mm))
+            title = form.field(st.text_input, "会议名称", "title", value=meeting.title)
+            place, chair = place_and_chair(form, meeting)
+            invitees = form.field(st.multiselect, "参会单位", "invitee_ids", options=list(agencies),
+                                  default=[p.agency_id for p in people if p.invited and p.agency_id in agencies],
+                                  format_func=agencies.get)
+            obs_text = form.field(st.text_area, "列席人员（每行一位：姓名，身份）", "observers",
+                                  value="\n".join(f"{o.name}，{o.capacity}" if o.capacity else o.name for o in observers))
             form.general_slot()
             save = st.form_submit_button(t("保存修改"), type="primary")
         if save:

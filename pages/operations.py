@@ -2,6 +2,7 @@
 mechanism; decide on applications; record the start and the outcome."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -11,10 +12,9 @@ from data_access.db import read_session
 from data_access.queries.dispatch import operation_dispatches
 from data_access.queries.forms import operation_for_edit, operations_to_act_on
 from rules import lifecycle
-from rules.permissions import scope_for
 from ui.components import inert, light_badge
-from ui.forms import (EntryForm, agencies_picker, agency_picker, caption_limit, in_read_session,
-                      open_entry_page, record_actions, status_text)
+from ui.forms import (EntryForm, acting_for, agencies_picker, agency_picker, in_read_session, new_record_form,
+                      open_entry_page, own_agency, record_actions, status_text)
 from ui.i18n import pick, t
 
 user, (may_create, may_decide), agencies = open_entry_page(
@@ -23,50 +23,32 @@ today = date.today()
 
 new_tab, open_tab = st.tabs([t("发起联合执法"), t("审批与实施")])
 
+
+def operation_fields(form) -> dict:
+    values = {"title": form.field(st.text_input, "行动名称", "title", limit=200)}
+    mechanisms = list(lifecycle.JOINT_OP_MECHANISMS)
+    values["mechanism"] = form.field(st.radio, "启动方式", "mechanism", options=mechanisms, horizontal=True,
+                                     format_func=lambda m: pick(lifecycle.JOINT_OP_MECHANISMS[m]))
+    st.caption(t("专项启动须在行动开始3日前提出申请，办公室在收到申请之日起2日内作出决定；"
+                 "应急启动立即实施，被通知单位当日派员。"))
+    values["lead_agency_id"] = agency_picker(form, "lead_agency_id", "牵头单位", agencies, default=user.agency_id,
+                                             only=own_agency(user, "operation.create"))
+    values["participant_ids"] = agencies_picker(form, "participant_ids", "参与单位", agencies)
+    a, b, c = st.columns(3)
+    values["applied_on"] = form.field(st.date_input, "申请日期", "applied_on", value=today, within=a)
+    values["start_on"] = form.field(st.date_input, "开始日期", "start_on", value=today, within=b)
+    values["end_on"] = form.field(st.date_input, "结束日期（可不填）", "end_on", value=None, within=c)
+    return values
+
+
 with new_tab:
-    form = EntryForm("operation_new")
-    form.start()
-    with st.form("operation_new_form", enter_to_submit=False):
-        title = st.text_input(t("行动名称"), key=form.key("title"))
-        caption_limit(200)
-        form.slot("title")
-        mechanisms = list(lifecycle.JOINT_OP_MECHANISMS)
-        mechanism = st.radio(t("启动方式"), mechanisms, horizontal=True, key=form.key("mechanism"),
-                             format_func=lambda m: pick(lifecycle.JOINT_OP_MECHANISMS[m]))
-        form.slot("mechanism")
-        st.caption(t("专项启动须在行动开始3日前提出申请，办公室在收到申请之日起2日内作出决定；"
-                     "应急启动立即实施，被通知单位当日派员。"))
-        own_only = scope_for(user.role, "operation.create") == "own"
-        lead = agency_picker(form, "lead_agency_id", "牵头单位", agencies, default=user.agency_id,
-                             only=user.agency_id if own_only else None)
-        participants = agencies_picker(form, "participant_ids", "参与单位", agencies)
-        a, b, c = st.columns(3)
-        applied_on = a.date_input(t("申请日期"), value=today, key=form.key("applied_on"))
-        with a:
-            form.slot("applied_on")
-        start_on = b.date_input(t("开始日期"), value=today, key=form.key("start_on"))
-        with b:
-            form.slot("start_on")
-        end_on = c.date_input(t("结束日期（可不填）"), value=None, key=form.key("end_on"))
-        with c:
-            form.slot("end_on")
-        form.general_slot()
-        submitted = st.form_submit_button(t("提交"), type="primary", disabled=not may_create)
-    if submitted:
-        form.submit(
-            lambda: commands.create_operation(
-                user, title=title, mechanism=mechanism, lead_agency_id=lead, participant_ids=participants,
-                start_on=start_on, end_on=end_on, applied_on=applied_on,
-            ),
-            lambda saved: t("已登记联合执法行动 {number}：{title}，状态：{status}。", number=saved.number,
-                            title=title.strip(), status=status_text("joint_operation", saved.status)),
-        )
+    new_record_form(
+        "operation_new", operation_fields, partial(commands.create_operation, user),
+        "已登记联合执法行动 {number}：{title}，状态：{status}。", kind="joint_operation", submit="提交", disabled=not may_create,
+    )
 
 with open_tab:
-    everyone = scope_for(user.role, "operation.decide") == "any" or scope_for(user.role, "operation.create") == "any"
-    rows = in_read_session(operations_to_act_on)(None if everyone else user.agency_id)
-
-    load = in_read_session(operation_for_edit)
+    rows = in_read_session(operations_to_act_on)(acting_for(user, "operation.decide", "operation.create"))
 
     def details(record, version) -> None:
         st.markdown(f"**{inert(record.number)}** {inert(record.title)}")
@@ -98,10 +80,8 @@ with open_tab:
         if waiting:
             dform = EntryForm(f"dispatch_{record.id}", notice="operation_open")
             with st.form(f"dispatch_{record.id}_form", enter_to_submit=False):
-                who = st.selectbox(t("派员单位"), list(waiting), format_func=waiting.get, key=dform.key("agency_id"))
-                dform.slot("agency_id")
-                sent_on = st.date_input(t("派员日期"), value=today, key=dform.key("dispatched_on"))
-                dform.slot("dispatched_on")
+                who = dform.field(st.selectbox, "派员单位", "agency_id", options=list(waiting), format_func=waiting.get)
+                sent_on = dform.field(st.date_input, "派员日期", "dispatched_on", value=today)
                 dform.general_slot()
                 go = st.form_submit_button(t("登记派员"))
             if go:
@@ -111,26 +91,22 @@ with open_tab:
 
     def inputs(action, record, form, version):
         if action == "decide":
-            approve = st.radio(t("审批结果"), [True, False], horizontal=True, key=form.key("decide.approve"),
-                               format_func=lambda ok: t("批准") if ok else t("不予批准"))
-            form.slot("approve")
-            decided_on = st.date_input(t("审批日期"), value=today, key=form.key("decide.decided_on"))
-            form.slot("decided_on")
+            approve = form.field(st.radio, "审批结果", "decide.approve", slot="approve", options=[True, False],
+                                 horizontal=True, format_func=lambda ok: t("批准") if ok else t("不予批准"))
+            decided_on = form.field(st.date_input, "审批日期", "decide.decided_on", slot="decided_on", value=today)
             return lambda: commands.decide_operation(user, record.id, approve=approve, decided_on=decided_on,
                                                      expected_version=version)
-        on = st.date_input(t("日期"), value=today, key=form.key(f"{action}.on"))
-        form.slot("on")
+        on = form.field(st.date_input, "日期", f"{action}.on", slot="on", value=today)
         outcome = None
         if action == "finished":
-            outcome = st.text_area(t("行动成效"), key=form.key("finished.outcome"))
-            form.slot("outcome")
+            outcome = form.field(st.text_area, "行动成效", "finished.outcome", slot="outcome")
         return lambda: commands.advance_operation(user, record.id, status=action, on=on, outcome=outcome,
                                                   expected_version=version)
 
     record_actions(
         name="operation_open", prefix="operation", rows=rows,
         label=lambda r: f"{r.number} · {r.title} · {status_text('joint_operation', r.status)}",
-        pick_label="选择行动", empty="没有待审批或正在实施的联合执法行动。", load=load, details=details,
+        pick_label="选择行动", empty="没有待审批或正在实施的联合执法行动。", load=operation_for_edit, details=details,
         actions={"decide": "审批", "in_progress": "开始实施", "finished": "结束并登记成效"}, inputs=inputs,
         default_action=lambda r: ("decide" if r.status == "applied"
                                   else "finished" if r.status == "in_progress" else "in_progress"),

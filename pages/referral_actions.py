@@ -12,10 +12,10 @@ from data_access.documents.papers import acknowledgement_docx, paper_filename, r
 from data_access.queries.agencies import agency_options
 from data_access.queries.forms import referral_for_edit, referrals_to_act_on
 from rules import lifecycle
-from rules.permissions import can, scope_for
+from rules.permissions import can
 from rules.referral_steps import steps_for
 from ui.attachments import attachment_panel, paper_button
-from ui.forms import caption_limit, record_actions, referral_inputs, status_text
+from ui.forms import acting_for, record_actions, referral_inputs, status_text
 from ui.i18n import pick, t
 from ui.session import actor
 from ui.components import inert
@@ -36,17 +36,11 @@ st.title(t("移送办理"))
 if not can(user.role, "referral.acknowledge"):
     st.info(t("您的角色不能办理移送案件。"))
     st.stop()
-everyone = scope_for(user.role, "referral.acknowledge") == "any"
 today = date.today()
 
 search = st.text_input(t("按编号或案件名称查找"), key="referral_actions.search")
 with read_session() as session:
-    rows = referrals_to_act_on(session, None if everyone else user.agency_id, search=search or None)
-
-
-def load(record_id):
-    with read_session() as session:
-        return referral_for_edit(session, record_id)
+    rows = referrals_to_act_on(session, acting_for(user, "referral.acknowledge"), search=search or None)
 
 
 def details(record, version) -> None:
@@ -97,36 +91,27 @@ def inputs(action, record, form, version):
     """The fields of the chosen step; returns its save."""
     if action == "acknowledge":
         outcomes = list(lifecycle.ACK_OUTCOME_LABELS)
-        outcome = st.radio(t("受理结果"), outcomes, format_func=lambda o: pick(lifecycle.ACK_OUTCOME_LABELS[o]),
-                           horizontal=True, key=form.key("ack.outcome"))
-        form.slot("outcome")
-        ack_on = st.date_input(t("受理告知日期"), value=today, key=form.key("ack.ack_on"))
-        form.slot("ack_on")
-        reason = st.text_area(t("理由（不予受理或退回时必填）"), key=form.key("ack.reason"))
-        form.slot("reason")
+        outcome = form.field(st.radio, "受理结果", "ack.outcome", slot="outcome", options=outcomes, horizontal=True,
+                             format_func=lambda o: pick(lifecycle.ACK_OUTCOME_LABELS[o]))
+        ack_on = form.field(st.date_input, "受理告知日期", "ack.ack_on", slot="ack_on", value=today)
+        reason = form.field(st.text_area, "理由（不予受理或退回时必填）", "ack.reason", slot="reason")
         return lambda: commands.acknowledge_referral(
             user, record.id, outcome=outcome, ack_on=ack_on, reason=reason, expected_version=version)
     if action == "report":
-        result_on = st.date_input(t("结果反馈日期"), value=today, key=form.key("report.result_on"))
-        form.slot("result_on")
-        summary = st.text_area(t("办理结果"), key=form.key("report.summary"))
-        form.slot("summary")
+        result_on = form.field(st.date_input, "结果反馈日期", "report.result_on", slot="result_on", value=today)
+        summary = form.field(st.text_area, "办理结果", "report.summary", slot="summary")
         return lambda: commands.report_result(
             user, record.id, result_on=result_on, summary=summary, expected_version=version)
     if action == "close":
-        closed_on = st.date_input(t("办结日期"), value=today, key=form.key("close.closed_on"))
-        form.slot("closed_on")
-        note = st.text_area(t("备注"), key=form.key("close.note"))
-        form.slot("note")
+        closed_on = form.field(st.date_input, "办结日期", "close.closed_on", slot="closed_on", value=today)
+        note = form.field(st.text_area, "备注", "close.note", slot="note")
         return lambda: commands.close_referral(user, record.id, closed_on=closed_on, note=note,
                                                expected_version=version)
     if action == "send":
-        sent_on = st.date_input(t("移送日期"), value=today, key=form.key("send.sent_on"))
-        form.slot("sent_on")
-        sent_time = st.time_input(t("移送时间（紧急案件填写）"), value=None, key=form.key("send.sent_time"))
-        form.slot("sent_time")
-        approved_by = st.text_input(t("审批负责人"), value=record.approved_by or "", key=form.key("send.approved_by"))
-        form.slot("approved_by")
+        sent_on = form.field(st.date_input, "移送日期", "send.sent_on", slot="sent_on", value=today)
+        sent_time = form.field(st.time_input, "移送时间（紧急案件填写）", "send.sent_time", slot="sent_time", value=None)
+        approved_by = form.field(st.text_input, "审批负责人", "send.approved_by", slot="approved_by",
+                                 value=record.approved_by or "")
         form.slot("materials")
         return lambda: commands.send_referral(
             user, record.id, sent_on=sent_on, sent_time=sent_time, approved_by=approved_by,
@@ -139,9 +124,7 @@ def inputs(action, record, form, version):
     if record.status == "returned":
         st.caption(t("再次移送为第{n}次移送：第{m}次移送的日期、期限和退回答复原样保留，仍计入当时的统计。",
                      n=record.round_no + 1, m=record.round_no))
-    values["note"] = st.text_area(t("修改说明"), key=form.key("note"))
-    caption_limit(2000)
-    form.slot("note")
+    values["note"] = form.field(st.text_area, "修改说明", "note", limit=2000)
     return lambda: commands.revise_referral(user, record.id, expected_version=version, **values)
 
 
@@ -159,7 +142,7 @@ if wanted and wanted.isdigit():
 record_actions(
     name="referral_actions", prefix="referral", rows=rows,
     label=lambda r: f"{r.number} · {r.title} · {status_text('referral', r.status)}",
-    pick_label="选择移送案件", empty="没有等待本单位办理的移送案件。", load=load, details=details,
+    pick_label="选择移送案件", empty="没有等待本单位办理的移送案件。", load=referral_for_edit, details=details,
     actions=offered, all_actions=ACTIONS, inputs=inputs, default_action=lambda r: NEXT_STEP.get(r.status, "close"),
     confirm=lambda saved: t(
         "移送案件 {number} 已保存：{status}（版本 v{version}）。",

@@ -14,7 +14,7 @@ from data_access.queries.agencies import agency_options
 from data_access.responsibilities import export_responsibilities, import_responsibilities
 from rules.permissions import can
 from ui.components import download_excel, inert
-from ui.forms import EntryForm, agency_picker
+from ui.forms import EntryForm, agency_picker, new_record_form
 from ui.i18n import say, t
 from ui.session import actor
 
@@ -75,7 +75,6 @@ with st.expander(t("移送案件按事项统计")):
     )
 
 
-
 def _export() -> bytes:
     with read_session() as session:
         return export_responsibilities(session, "xlsx")
@@ -85,6 +84,25 @@ download_excel(t("导出权责清单（Excel）"), _export, "权责清单.xlsx",
 
 if not may_edit:
     st.stop()
+
+
+def responsibility_fields(form: EntryForm, record=None) -> dict:
+    """The inputs of a list entry, pre-filled from ``record`` when editing one; keyed like the
+    commands' parameters."""
+    def shown(attribute: str) -> str:
+        return (getattr(record, attribute) or "") if record else ""
+
+    values = {"matter": form.field(st.text_input, "事项名称", "matter", value=shown("matter"))}
+    values["agency_id"] = agency_picker(form, "agency_id", "责任单位", agencies,
+                                        default=record.agency_id if record else None)
+    a, b = st.columns(2)
+    values["domain"] = form.field(st.text_input, "违法领域", "domain", within=a, value=shown("domain"))
+    values["code"] = form.field(st.text_input, "事项编码" if record else "事项编码（可不填）", "code", within=b,
+                                value=shown("code"))
+    values["from_department"] = form.field(st.text_input, "划转部门", "from_department", value=shown("from_department"))
+    values["legal_basis"] = form.field(st.text_area, "法律依据", "legal_basis", value=shown("legal_basis"))
+    return values
+
 
 st.divider()
 st.subheader(t("修改清单（联席会议办公室）"))
@@ -103,21 +121,8 @@ with edit_tab:
         form.start()
         version = form.shown_version(record.id, record.version)
         with st.form(f"resp_edit_form_{record.id}", enter_to_submit=False):
-            matter = st.text_input(t("事项名称"), value=record.matter, key=form.key("matter"))
-            form.slot("matter")
-            new_agency = agency_picker(form, "agency_id", "责任单位", agencies, default=record.agency_id)
-            a, b = st.columns(2)
-            e_domain = a.text_input(t("违法领域"), value=record.domain or "", key=form.key("domain"))
-            with a:
-                form.slot("domain")
-            code = b.text_input(t("事项编码"), value=record.code or "", key=form.key("code"))
-            with b:
-                form.slot("code")
-            dept = st.text_input(t("划转部门"), value=record.from_department or "", key=form.key("from_department"))
-            form.slot("from_department")
-            legal = st.text_area(t("法律依据"), value=record.legal_basis or "", key=form.key("legal_basis"))
-            form.slot("legal_basis")
-            active = st.checkbox(t("有效（取消勾选则停用该事项）"), value=record.active, key=form.key("active"))
+            values = responsibility_fields(form, record)
+            values["active"] = st.checkbox(t("有效（取消勾选则停用该事项）"), value=record.active, key=form.key("active"))
             if record.settled_by:
                 st.caption(t("该事项经 {number} 裁决确定（{day}）；改变责任单位将不再引用该裁决。",
                              number=record.settled_by, day=record.settled_on))
@@ -126,10 +131,8 @@ with edit_tab:
         form.stale_notice()
         if submitted:
             form.submit(
-                lambda: commands.update_responsibility(
-                    user, record.id, matter, new_agency, domain=e_domain, code=code, from_department=dept,
-                    legal_basis=legal, active=active, expected_version=version),
-                lambda saved: t("已保存事项：{matter}。", matter=matter.strip()),
+                lambda: commands.update_responsibility(user, record.id, expected_version=version, **values),
+                lambda saved: t("已保存事项：{matter}。", matter=values["matter"].strip()),
             )
         with st.expander(t("修改记录")):
             for h in history:
@@ -137,28 +140,10 @@ with edit_tab:
                 st.caption(f"{h.at:%Y-%m-%d %H:%M} · {inert(h.username)} · {inert(h.action)} · {inert(changed)}")
 
 with new_tab:
-    form = EntryForm("resp_new")
-    form.start()
-    with st.form("resp_new_form", enter_to_submit=False):
-        matter = st.text_input(t("事项名称"), key=form.key("matter"))
-        form.slot("matter")
-        new_agency = agency_picker(form, "agency_id", "责任单位", agencies)
-        n_domain = st.text_input(t("违法领域"), key=form.key("domain"))
-        form.slot("domain")
-        code = st.text_input(t("事项编码（可不填）"), key=form.key("code"))
-        form.slot("code")
-        dept = st.text_input(t("划转部门"), key=form.key("from_department"))
-        form.slot("from_department")
-        legal = st.text_area(t("法律依据"), key=form.key("legal_basis"))
-        form.slot("legal_basis")
-        form.general_slot()
-        submitted = st.form_submit_button(t("新增"), type="primary")
-    if submitted:
-        form.submit(
-            lambda: commands.create_responsibility(user, matter, new_agency, domain=n_domain, code=code,
-                                                   from_department=dept, legal_basis=legal),
-            lambda saved: t("已新增事项：{matter}。", matter=matter.strip()),
-        )
+    new_record_form(
+        "resp_new", responsibility_fields, lambda **values: commands.create_responsibility(user, **values),
+        "已新增事项：{matter}。", submit="新增",
+    )
 
 with import_tab:
     if not may_import:

@@ -21,17 +21,9 @@ from data_access import models
 from data_access.commands.base import Actor
 from data_access.db import read_session
 from rules.lights import LIGHT_LABELS, LIGHT_SYMBOLS, Light
-from rules.metrics import (
-    AssistFacts,
-    DecisionFacts,
-    DisputeFacts,
-    Period,
-    ReferralFacts,
-    agency_metrics,
-    deduction_score,
-    judged_items,
-)
+from rules.metrics import Period, agency_metrics, deduction_score, judged_items
 from tests.support.apptest import run_page
+from tests.support.reference_facts import reference_facts
 
 PAGES = ("overview", "ledger", "overdue", "disputes", "metrics", "my_agency")
 ROLES = ("office", "chair", "head", "clerk", "observer")
@@ -56,6 +48,8 @@ class Raw:
     meetings: list
     rounds: list = ()
     """Earlier rounds of referrals sent again after a return (referral_rounds)."""
+    facts: tuple = ()
+    """Every row as the reference facts of ``rules.metrics`` (tests.support.reference_facts)."""
 
     @property
     def month(self) -> Period:
@@ -128,7 +122,9 @@ def _load(city_db) -> Raw:
         for decision_id, agency_id in _rows(s, models.DecisionAgency.decision_id, models.DecisionAgency.agency_id):
             co.setdefault(decision_id, set()).add(agency_id)
         meetings = _rows(s, models.Meeting.id, models.Meeting.held_on, models.Meeting.status)
-    return Raw(date.today(), agencies, referrals, assists, disputes, stages, parties, decisions, co, meetings, rounds)
+        facts = reference_facts(s)
+    return Raw(date.today(), agencies, referrals, assists, disputes, stages, parties, decisions, co, meetings, rounds,
+               facts)
 
 
 def _busy_town(raw: Raw) -> int:
@@ -240,21 +236,7 @@ def check_disputes(at: AppTest, raw: Raw, actor: Actor) -> None:
 
 
 def _reference(raw: Raw, agency_id: int, period: Period, as_of: date):
-    refs = [ReferralFacts(r.from_agency_id, r.to_agency_id, r.sent_on, r.send_due_on, r.ack_on, r.ack_due_on,
-                          r.ack_workdays, r.result_on, r.status, r.sent_at, r.send_due_at) for r in raw.referrals]
-    refs += [ReferralFacts(r.from_agency_id, r.to_agency_id, r.sent_on, r.send_due_on, r.ack_on, r.ack_due_on,
-                           r.ack_workdays, None, "returned", r.sent_at, r.send_due_at) for r in raw.rounds]
-    assists = [AssistFacts(a.to_agency_id, a.from_agency_id, a.requested_on, a.due_on, a.answered_on)
-               for a in raw.assists]
-    handed: dict[int, date] = {}
-    for st_ in raw.stages:
-        if st_.stage not in ("joint_handling", "negotiation"):
-            handed[st_.dispute_id] = min(st_.entered_on, handed.get(st_.dispute_id, st_.entered_on))
-    disputes = [DisputeFacts(frozenset(raw.parties.get(d.id, ())), d.opened_on, d.resolved_on,
-                             min((x for x in (handed.get(d.id), d.resolved_on) if x), default=None))
-                for d in raw.disputes]
-    decisions = [DecisionFacts(c.lead_agency_id, c.due_on, c.done_on, c.status) for c in raw.decisions]
-    return agency_metrics(agency_id, period, as_of, refs, assists, disputes, decisions)
+    return agency_metrics(agency_id, period, as_of, *raw.facts)
 
 
 def check_metrics(at: AppTest, raw: Raw, actor: Actor) -> None:

@@ -65,6 +65,14 @@ def k(at: AppTest, form: str, field: str) -> str:
     return f"{form}.{generation}.{field}"
 
 
+def fill(at: AppTest, form: str, values: dict) -> AppTest:
+    """Set inputs of ``form`` by field name (a multiselect to the whole list of choices)."""
+    nodes = _flat(at.main)
+    for field, value in values.items():
+        next(n for n in nodes if getattr(n, "key", None) == k(at, form, field)).set_value(value)
+    return at
+
+
 def successes(at: AppTest) -> list[str]:
     return [s.value for s in at.success]
 
@@ -292,61 +300,44 @@ def test_returned_referral_is_revised_and_sent_again_from_the_page(world):
 
 
 def test_assistance_request_and_answer(world):
-    town = world.clerk(world.town)
-    at = open_page("assistance", town)
-    at.selectbox(key=k(at, "assist_new", "kind")).select("testing")
-    at.text_input(key=k(at, "assist_new", "subject")).input("河水水质检测")
-    at.selectbox(key=k(at, "assist_new", "to_agency_id")).select(world.housing)
-    submit(at, 0)
+    at = open_page("assistance", world.clerk(world.town))
+    submit(fill(at, "assist_new", {"kind": "testing", "subject": "河水水质检测", "to_agency_id": world.housing}))
     assert "XZ-" in successes(at)[0]
 
     dept = open_page("assistance", world.head(world.housing))
-    rid = dept.selectbox(key="assist_answer.pick").value
-    dept.date_input(key=k(dept, f"assist_{rid}", "answered_on")).set_value(TODAY + timedelta(days=1))
-    submit(dept, 1)
-    assert "不能晚于今天" in error_under(dept, k(dept, f"assist_{rid}", "answered_on"))
-    assert "请填写答复内容" in error_under(dept, k(dept, f"assist_{rid}", "answer"))
-    dept.date_input(key=k(dept, f"assist_{rid}", "answered_on")).set_value(TODAY)
-    dept.text_area(key=k(dept, f"assist_{rid}", "answer")).input("检测结果：超标")
-    submit(dept, 1)
+    answer = f"assist_{dept.selectbox(key='assist_answer.pick').value}"
+    submit(fill(dept, answer, {"answered_on": TODAY + timedelta(days=1)}), 1)
+    assert "不能晚于今天" in error_under(dept, k(dept, answer, "answered_on"))
+    assert "请填写答复内容" in error_under(dept, k(dept, answer, "answer"))
+    submit(fill(dept, answer, {"answered_on": TODAY, "answer": "检测结果：超标"}), 1)
     assert "已答复" in successes(dept)[0]
 
 
 def test_dispute_raise_and_advance(world):
     head = world.head(world.town)
     at = open_page("dispute_entry", head)
-    at.text_input(key=k(at, "dispute_new", "subject")).input("山塘违建归属")
-    submit(at, 0)
+    submit(fill(at, "dispute_new", {"subject": "山塘违建归属"}))
     assert "至少要选 2 个" in error_under(at, k(at, "dispute_new", "party_ids"))
-    at.multiselect(key=k(at, "dispute_new", "party_ids")).select(world.housing)
-    at.text_input(key=k(at, "dispute_new", "referral_number")).input("YS-1999-000001")
-    submit(at, 0)
+    submit(fill(at, "dispute_new", {"party_ids": [world.town, world.housing], "referral_number": "YS-1999-000001"}))
     assert "找不到移送编号" in error_under(at, k(at, "dispute_new", "referral_number"))
-    at.text_input(key=k(at, "dispute_new", "referral_number")).input("")
-    submit(at, 0)
+    submit(fill(at, "dispute_new", {"referral_number": ""}))
     assert "ZY-" in successes(at)[0]
 
     with read_session() as s:
-        did = s.execute(select(Dispute.id)).scalar_one()
+        advance = f"dispute_{s.execute(select(Dispute.id)).scalar_one()}"
     at = open_page("dispute_entry", head)
     submit(at, 1)
-    assert "请填写阶段说明" in error_under(at, k(at, f"dispute_{did}", "advance.note"))
-    at.text_area(key=k(at, f"dispute_{did}", "advance.note")).input("先行处置后协商")
-    submit(at, 1)
+    assert "请填写阶段说明" in error_under(at, k(at, advance, "advance.note"))
+    submit(fill(at, advance, {"advance.note": "先行处置后协商"}), 1)
     assert "协商" in successes(at)[0]
 
 
 def test_special_operation_too_late_then_on_time_then_approved(world):
-    clerk = world.clerk(world.town)
-    at = open_page("operations", clerk)
-    at.text_input(key=k(at, "operation_new", "title")).input("河道专项整治")
-    at.radio(key=k(at, "operation_new", "mechanism")).set_value("special")
-    at.multiselect(key=k(at, "operation_new", "participant_ids")).select(world.housing)
-    at.date_input(key=k(at, "operation_new", "start_on")).set_value(TODAY + timedelta(days=2))
-    submit(at, 0)
+    at = open_page("operations", world.clerk(world.town))
+    submit(fill(at, "operation_new", {"title": "河道专项整治", "mechanism": "special", "participant_ids": [world.housing],
+                                      "start_on": TODAY + timedelta(days=2)}))
     assert "3日前提出申请" in error_under(at, k(at, "operation_new", "start_on"))
-    at.date_input(key=k(at, "operation_new", "start_on")).set_value(TODAY + timedelta(days=3))
-    submit(at, 0)
+    submit(fill(at, "operation_new", {"start_on": TODAY + timedelta(days=3)}))
     assert "LH-" in successes(at)[0] and "已申请" in successes(at)[0]
 
     office = open_page("operations", OFFICE)

@@ -182,47 +182,36 @@ def test_status_is_derived_from_the_dates():
     assert [r["status"] for r in clean] == ["sent", "accepted", "declined", "reported", "closed"]
 
 
+# Every kind of bad row, with the columns it is refused in; the rows are read as lines 2, 3, …
+BAD_ROWS = [
+    (good_row("R2", 案件名称=""), {"案件名称"}),  # missing required
+    (good_row("R3", 移送日期="2026-02-30"), {"移送日期"}),  # no such date
+    (good_row("R4", 移送日期="next week"), {"移送日期"}),  # unparsable
+    (good_row("R5", 受理告知日期="2026-03-01"), {"受理告知日期"}),  # ack before sent
+    (good_row("R6", 发现日期="2026-03-10"), {"移送日期"}),  # sent before discovered
+    (good_row("R7", 结果反馈日期="2026-03-08"), {"结果反馈日期"}),  # result before ack
+    (good_row("R8", 办结日期="2026-03-03"), {"办结日期"}),  # closed before sent
+    (good_row("R9", 移送日期="2026-12-01", 受理告知日期="", 受理结果="", 结果反馈日期="", 办结日期=""),
+     {"移送日期"}),  # future
+    (good_row("R10", 接收单位="市城市大脑管理局"), {"接收单位"}),  # unknown agency
+    (good_row("R11", 接收单位="市旧机构"), {"接收单位"}),  # deactivated agency
+    (good_row("R12", 接收单位="青山镇"), {"接收单位"}),  # to oneself
+    (good_row("R13", 紧急程度="特急", 受理结果="同意", 涉嫌犯罪="也许"),
+     {"紧急程度", "受理结果", "涉嫌犯罪"}),  # enumerations
+    (good_row("R14", 案件名称="长" * 201), {"案件名称"}),  # too long
+    (good_row("R2"), {"移送编号"}),  # duplicate key
+    (good_row("R16", 受理结果=""), {"受理结果"}),  # date without outcome
+    (good_row("R17", 受理结果="不予受理"), {"结果反馈日期"}),  # result for a declined one
+    (good_row("R18", 违法领域="天文"), {"违法领域"}),  # unknown domain
+    (good_row("R19", 受理告知日期="", 受理结果="", 结果反馈日期=""), {"办结日期"}),  # closed, never answered
+]
+
+
 def test_every_kind_of_bad_row_is_named_with_line_and_column():
-    rows = [
-        good_row("R2", 案件名称=""),                                # 2 missing required
-        good_row("R3", 移送日期="2026-02-30"),                      # 3 no such date
-        good_row("R4", 移送日期="next week"),                       # 4 unparsable
-        good_row("R5", 受理告知日期="2026-03-01"),                  # 5 ack before sent
-        good_row("R6", 发现日期="2026-03-10"),                      # 6 sent before discovered
-        good_row("R7", 结果反馈日期="2026-03-08"),                  # 7 result before ack
-        good_row("R8", 办结日期="2026-03-03"),                      # 8 closed before sent
-        good_row("R9", 移送日期="2026-12-01", 受理告知日期="", 受理结果="", 结果反馈日期="", 办结日期=""),  # 9 future
-        good_row("R10", 接收单位="市城市大脑管理局"),               # 10 unknown agency
-        good_row("R11", 接收单位="市旧机构"),                        # 11 deactivated agency
-        good_row("R12", 接收单位="青山镇"),                          # 12 to oneself
-        good_row("R13", 紧急程度="特急", 受理结果="同意", 涉嫌犯罪="也许"),  # 13 enumerations
-        good_row("R14", 案件名称="长" * 201),                        # 14 too long
-        good_row("R2"),                                             # 15 duplicate key
-        good_row("R16", 受理结果=""),                                # 16 date without outcome
-        good_row("R17", 受理结果="不予受理"),                        # 17 result for a declined one
-        good_row("R18", 违法领域="天文"),                            # 18 unknown domain
-        good_row("R19", 受理告知日期="", 受理结果="", 结果反馈日期=""),  # 19 closed, never answered
-    ]
-    clean, errors = validate_referrals(rows, AGENCIES, (), today=TODAY)
+    clean, errors = validate_referrals([row for row, _ in BAD_ROWS], AGENCIES, (), today=TODAY)
     assert clean == []
-    assert where(errors, 2) == {"案件名称"}
-    assert where(errors, 3) == {"移送日期"}
-    assert where(errors, 4) == {"移送日期"}
-    assert where(errors, 5) == {"受理告知日期"}
-    assert where(errors, 6) == {"移送日期"}
-    assert where(errors, 7) == {"结果反馈日期"}
-    assert where(errors, 8) == {"办结日期"}
-    assert where(errors, 9) == {"移送日期"}
-    assert where(errors, 10) == {"接收单位"}
-    assert where(errors, 11) == {"接收单位"}
-    assert where(errors, 12) == {"接收单位"}
-    assert where(errors, 13) == {"紧急程度", "受理结果", "涉嫌犯罪"}
-    assert where(errors, 14) == {"案件名称"}
-    assert where(errors, 15) == {"移送编号"}
-    assert where(errors, 16) == {"受理结果"}
-    assert where(errors, 17) == {"结果反馈日期"}
-    assert where(errors, 18) == {"违法领域"}
-    assert where(errors, 19) == {"办结日期"}
+    expected = {line: columns for line, (_, columns) in enumerate(BAD_ROWS, start=2)}
+    assert {line: where(errors, line) for line in expected} == expected
     by_line = {e.line: e.message for e in errors}
     assert "不存在" in by_line[3]
     assert "YYYY-MM-DD" in by_line[4]
@@ -266,12 +255,8 @@ def test_agency_rows_are_checked():
     clean, errors = validate_agencies(rows)
     assert [c["name"] for c in clean] == ["青山镇"]
     assert clean[0]["kind"] == "town" and clean[0]["lon"] == 120.1
-    assert where(errors, 3) == {"单位名称"}
-    assert where(errors, 4) == {"单位类型"}
-    assert where(errors, 5) == {"经度"}
-    assert where(errors, 6) == {"纬度"}
-    assert where(errors, 7) == {"单位名称"}
-    assert where(errors, 8) == {"简称"}
+    expected = {3: {"单位名称"}, 4: {"单位类型"}, 5: {"经度"}, 6: {"纬度"}, 7: {"单位名称"}, 8: {"简称"}}
+    assert {line: where(errors, line) for line in expected} == expected
 
 
 # --------------------------------------------------------------------------- writing

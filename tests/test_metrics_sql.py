@@ -14,74 +14,19 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, null, select
+from sqlalchemy import func, select
 
 from data_access.db import read_session
-from data_access.models import (
-    AssistanceRequest,
-    Decision,
-    Dispute,
-    DisputeParty,
-    DisputeStage,
-    Referral,
-    ReferralRound,
-)
+from data_access.models import Referral
 from data_access.queries.metrics import _median, agency_metrics_sql
-from rules.metrics import AssistFacts, DecisionFacts, DisputeFacts, Period, ReferralFacts, agency_metrics
+from rules.metrics import Period, agency_metrics
 from tests.support import dashboard_data as data
-
-
-def _facts(session):
-    # Every sending: the referrals' current rounds and their earlier, returned rounds.
-    referrals = [
-        ReferralFacts(*row)
-        for row in session.execute(
-            select(Referral.from_agency_id, Referral.to_agency_id, Referral.sent_on, Referral.send_due_on,
-                   Referral.ack_on, Referral.ack_due_on, Referral.ack_workdays, Referral.result_on,
-                   Referral.status, Referral.sent_at, Referral.send_due_at)
-        )
-    ] + [
-        ReferralFacts(*row)
-        for row in session.execute(
-            select(ReferralRound.from_agency_id, ReferralRound.to_agency_id, ReferralRound.sent_on,
-                   ReferralRound.send_due_on, ReferralRound.ack_on, ReferralRound.ack_due_on,
-                   ReferralRound.ack_workdays, null(), ReferralRound.ack_outcome, ReferralRound.sent_at,
-                   ReferralRound.send_due_at)
-        )
-    ]
-    assists = [
-        AssistFacts(*row)
-        for row in session.execute(
-            select(AssistanceRequest.to_agency_id, AssistanceRequest.from_agency_id,
-                   AssistanceRequest.requested_on, AssistanceRequest.due_on, AssistanceRequest.answered_on)
-        )
-    ]
-    parties: dict[int, set[int]] = {}
-    for dispute_id, agency_id in session.execute(select(DisputeParty.dispute_id, DisputeParty.agency_id)):
-        parties.setdefault(dispute_id, set()).add(agency_id)
-    handed_on: dict[int, date] = {}  # the first stage past the parties' own, from the raw history
-    for dispute_id, stage, entered in session.execute(
-        select(DisputeStage.dispute_id, DisputeStage.stage, DisputeStage.entered_on)
-    ):
-        if stage not in ("joint_handling", "negotiation"):
-            handed_on[dispute_id] = min(entered, handed_on.get(dispute_id, entered))
-    disputes = [
-        DisputeFacts(frozenset(parties.get(i, ())), opened, resolved,
-                     min((x for x in (handed_on.get(i), resolved) if x is not None), default=None))
-        for i, opened, resolved in session.execute(select(Dispute.id, Dispute.opened_on, Dispute.resolved_on))
-    ]
-    decisions = [
-        DecisionFacts(*row)
-        for row in session.execute(
-            select(Decision.lead_agency_id, Decision.due_on, Decision.done_on, Decision.status)
-        )
-    ]
-    return referrals, assists, disputes, decisions
+from tests.support.reference_facts import reference_facts
 
 
 def _compare(session, period: Period, as_of: date) -> int:
     """Assert SQL == reference for every agency; returns how many agencies had data."""
-    facts = _facts(session)
+    facts = reference_facts(session)
     got = agency_metrics_sql(session, period, as_of)
     busy = 0
     for agency_id, metrics in got.items():
@@ -127,7 +72,7 @@ def test_sql_median_of_an_even_count_is_the_mean_of_the_middle_two(empty_db):
     with read_session(empty_db) as session:
         # A received r4 (unanswered), r7 (answered after), r10 (1 working day): one value.
         m = agency_metrics_sql(session, Period(date(2026, 9, 1), date(2026, 12, 31)), date(2026, 12, 31))
-        facts = _facts(session)
+        facts = reference_facts(session)
         workdays = sorted(
             r.ack_workdays for r in facts[0]
             if r.to_agency_id == ids.A and r.ack_workdays is not None and r.sent_on

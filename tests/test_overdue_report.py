@@ -28,35 +28,35 @@ FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = date(2027, 1, 12)
 IMPORTED_ON = date(2027, 2, 1)
 
-HOUSING, MARKET, POLICE = "市住房和城乡建设局", "市市场监督管理局", "市公安局"
-QINGSHAN, HEXI = "青山镇", "河西街道"
+POLICE = "市公安局"
 
-# number, from, to, sent, criminal, ack_on, outcome
-LEDGER = [
+# The ledger as the file an agency would import (the importer's own headers).
+LEDGER_CSV = (
+    "移送编号,案件名称,移送单位,接收单位,移送日期,涉嫌犯罪,受理告知日期,受理结果\n"
     # Sent Tue 2026-12-01: 5 working days -> Tue 12-08. Never answered: 35 days late.
-    ("YS-2026-000211", QINGSHAN, HOUSING, "2026-12-01", "否", "", ""),
+    "YS-2026-000211,案件211,青山镇,市住房和城乡建设局,2026-12-01,否,,\n"
     # Same due date, answered only after the as-of day: still unanswered on 01-12.
-    ("YS-2026-000204", HEXI, MARKET, "2026-12-01", "否", "2027-01-20", "受理"),
-    ("YS-2026-000203", QINGSHAN, MARKET, "2026-12-01", "否", "", ""),
+    "YS-2026-000204,案件204,河西街道,市市场监督管理局,2026-12-01,否,2027-01-20,受理\n"
+    "YS-2026-000203,案件203,青山镇,市市场监督管理局,2026-12-01,否,,\n"
     # Answered late but before the as-of day (any outcome counts): not on the report.
-    ("YS-2026-000205", QINGSHAN, HOUSING, "2026-12-01", "否", "2026-12-20", "受理"),
-    ("YS-2026-000206", HEXI, HOUSING, "2026-12-01", "否", "2027-01-05", "退回"),
-    ("YS-2026-000207", HEXI, MARKET, "2026-12-01", "否", "2026-12-09", "不予受理"),
+    "YS-2026-000205,案件205,青山镇,市住房和城乡建设局,2026-12-01,否,2026-12-20,受理\n"
+    "YS-2026-000206,案件206,河西街道,市住房和城乡建设局,2026-12-01,否,2027-01-05,退回\n"
+    "YS-2026-000207,案件207,河西街道,市市场监督管理局,2026-12-01,否,2026-12-09,不予受理\n"
     # Suspected crime, 3 calendar days: Thu 12-03 + 3 = Sun 12-06 -> Mon 12-07: 36 days late.
-    ("YS-2026-000201", QINGSHAN, POLICE, "2026-12-03", "是", "", ""),
+    "YS-2026-000201,案件201,青山镇,市公安局,2026-12-03,是,,\n"
     # Suspected crime: Fri 12-25 + 3 = Mon 12-28, a working day: 15 days late.
-    ("YS-2026-000202", HEXI, POLICE, "2026-12-25", "是", "", ""),
+    "YS-2026-000202,案件202,河西街道,市公安局,2026-12-25,是,,\n"
     # Suspected crime: Thu 12-31 + 3 = Sun 2027-01-03 -> Mon 01-04 (2027 provisional): 8 late.
-    ("YS-2026-000208", QINGSHAN, POLICE, "2026-12-31", "是", "", ""),
+    "YS-2026-000208,案件208,青山镇,市公安局,2026-12-31,是,,\n"
     # DOMAIN's example: Tue 12-29 + 5 working days over New Year -> 2027-01-06, provisional.
-    ("YS-2026-000209", HEXI, HOUSING, "2026-12-29", "否", "", ""),
+    "YS-2026-000209,案件209,河西街道,市住房和城乡建设局,2026-12-29,否,,\n"
     # Mon 2027-01-04 + 5 -> Mon 01-11: one day late on 01-12.
-    ("YS-2027-000001", QINGSHAN, MARKET, "2027-01-04", "否", "", ""),
+    "YS-2027-000001,案件001,青山镇,市市场监督管理局,2027-01-04,否,,\n"
     # Tue 01-05 + 5 -> Tue 01-12: due on the as-of day itself, so still on time.
-    ("YS-2027-000002", HEXI, MARKET, "2027-01-05", "否", "", ""),
+    "YS-2027-000002,案件002,河西街道,市市场监督管理局,2027-01-05,否,,\n"
     # Sent after the as-of day.
-    ("YS-2027-000003", QINGSHAN, HOUSING, "2027-01-15", "否", "", ""),
-]
+    "YS-2027-000003,案件003,青山镇,市住房和城乡建设局,2027-01-15,否,,\n"
+)
 
 EXPECTED_CSV = (
     "移送编号,接收单位,移送单位,移送日期,受理告知期限,超期天数,期限性质\n"
@@ -72,14 +72,9 @@ EXPECTED_CSV = (
 
 
 def load_ledger(engine) -> None:
-    rows = [
-        {"移送编号": n, "案件名称": f"案件{n[-3:]}", "移送单位": src, "接收单位": dst, "移送日期": sent,
-         "涉嫌犯罪": crime, "受理告知日期": ack, "受理结果": outcome}
-        for n, src, dst, sent, crime, ack, outcome in LEDGER
-    ]
     with write_session(engine) as session:
         import_agencies(session, SYSTEM, read_table(FIXTURES / "agencies.csv"))
-        import_referrals(session, SYSTEM, rows, today=IMPORTED_ON)
+        import_referrals(session, SYSTEM, read_table(LEDGER_CSV.encode("utf-8"), "ledger.csv"), today=IMPORTED_ON)
 
 
 def test_stored_due_dates_are_the_rules_due_dates(empty_db):

@@ -33,7 +33,7 @@ from data_access.rulebook import load_rules
 from rules import deadlines
 from rules.metrics import Period, agency_metrics
 from tests.support.entry_world import OFFICE, make_world
-from tests.test_metrics_sql import _facts
+from tests.support.reference_facts import reference_facts
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 10, 31))
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -83,7 +83,7 @@ def _backlog(session, as_of: date) -> list[tuple]:
 
 def _reference_agrees(session, period: Period, as_of: date) -> None:
     sql = agency_metrics_sql(session, period, as_of)
-    refs, assists, disputes, decisions = _facts(session)
+    refs, assists, disputes, decisions = reference_facts(session)
     for a, m in sql.items():
         assert m == agency_metrics(a, period, as_of, refs, assists, disputes, decisions), a
 

@@ -15,6 +15,7 @@ picklable), so pages stay thin: read the filters, call one of these, render.
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 import streamlit as st
 
@@ -52,6 +53,22 @@ def _settings_gen(gens: Gens) -> int:
     return dict(gens)[g.SETTINGS]
 
 
+def _cached(areas: tuple[str, ...], *, max_entries: int = _ENTRIES):
+    """Cache a read under the database URL and the current generations of ``areas`` besides
+    its own arguments: the decorated ``read(url, gens, *args)`` is called as ``read(*args)``."""
+
+    def decorate(read):
+        kept = st.cache_data(show_spinner=False, ttl=_TTL, max_entries=max_entries)(read)
+
+        @wraps(read)
+        def now(*args):
+            return kept(*_key(areas), *args)
+
+        return now
+
+    return decorate
+
+
 # --------------------------------------------------------------------------- rules
 
 
@@ -77,14 +94,10 @@ def _bounds(url: str, gens: Gens, as_of: date) -> dashboard.LightBounds:
 # --------------------------------------------------------------------------- agencies
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
-def _agencies(url: str, gens: Gens) -> list[dashboard.AgencyOption]:
+@_cached(_AGENCIES, max_entries=8)
+def agencies(url: str, gens: Gens) -> list[dashboard.AgencyOption]:
     with read_session() as session:
         return dashboard.agency_options(session)
-
-
-def agencies() -> list[dashboard.AgencyOption]:
-    return _agencies(*_key(_AGENCIES))
 
 
 # --------------------------------------------------------------------------- overview
@@ -122,22 +135,18 @@ def period_metrics(period: Period, as_of: date) -> metrics.PeriodMetrics:
 # --------------------------------------------------------------------------- ledger
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _ledger_page(url: str, gens: Gens, f: referrals.LedgerFilter, as_of: date, page: int, size: int):
+@_cached(_REFERRALS)
+def ledger_page(url: str, gens: Gens, f: referrals.LedgerFilter, as_of: date, page: int,
+                size: int) -> referrals.LedgerPage:
     b = _bounds(url, gens, as_of)
     with read_session() as session:
         return referrals.ledger_page(session, f, b, page, size)
 
 
-def ledger_page(f: referrals.LedgerFilter, as_of: date, page: int, size: int) -> referrals.LedgerPage:
-    return _ledger_page(*_key(_REFERRALS), f, as_of, page, size)
-
-
 def ledger_rows(f: referrals.LedgerFilter, as_of: date) -> list[referrals.LedgerRow]:
     """The filtered ledger for the export (up to ``referrals.EXPORT_LIMIT`` rows); not cached:
     it runs only when the user clicks the download button."""
-    url, gens = _key(_REFERRALS)
-    b = _bounds(url, gens, as_of)
+    b = _bounds(*_key(_REFERRALS), as_of)
     with read_session() as session:
         return referrals.ledger_rows(session, f, b)
 
@@ -147,35 +156,26 @@ def ledger_export(f: referrals.LedgerFilter, as_of: date) -> bytes:
     command line: importing it gives back the same referrals); built when clicked."""
     from data_access.importing import export_referrals_xlsx
 
-    url, gens = _key(_REFERRALS)
-    b = _bounds(url, gens, as_of)
+    b = _bounds(*_key(_REFERRALS), as_of)
     with read_session() as session:
         return export_referrals_xlsx(session, where=referrals.ledger_conditions(f, b))
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _referral_detail(url: str, gens: Gens, referral_id: int, as_of: date):
+@_cached(_REFERRALS)
+def referral_detail(url: str, gens: Gens, referral_id: int, as_of: date) -> referrals.ReferralDetail | None:
     b = _bounds(url, gens, as_of)
     with read_session() as session:
         return referrals.referral_detail(session, referral_id, b)
 
 
-def referral_detail(referral_id: int, as_of: date) -> referrals.ReferralDetail | None:
-    return _referral_detail(*_key(_REFERRALS), referral_id, as_of)
-
-
 # --------------------------------------------------------------------------- overdue
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _overdue(url: str, gens: Gens, as_of: date, agency_id: int | None):
+@_cached(_REFERRALS)
+def overdue(url: str, gens: Gens, as_of: date, agency_id: int | None = None):
+    """``data_access.queries.overdue.overdue_acknowledgements``: the CLI report's rows."""
     with read_session() as session:
         return overdue_acknowledgements(session, as_of, agency_id)
-
-
-def overdue(as_of: date, agency_id: int | None = None):
-    """``data_access.queries.overdue.overdue_acknowledgements``: the CLI report's rows."""
-    return _overdue(*_key(_REFERRALS), as_of, agency_id)
 
 
 def reminder_docx(agency_id: int, agency_name: str, as_of: date) -> bytes:
@@ -193,36 +193,24 @@ def reminder_docx(agency_id: int, agency_name: str, as_of: date) -> bytes:
 # --------------------------------------------------------------------------- disputes
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _open_disputes(url: str, gens: Gens, as_of: date, agency_id: int | None):
+@_cached(_DISPUTES)
+def open_disputes(url: str, gens: Gens, as_of: date, agency_id: int | None = None) -> list[disputes.OpenDispute]:
     s, _ = _rules(url, _settings_gen(gens))
     with read_session() as session:
         return disputes.open_disputes(session, as_of, s.dispute_stall_days, agency_id)
 
 
-def open_disputes(as_of: date, agency_id: int | None = None) -> list[disputes.OpenDispute]:
-    return _open_disputes(*_key(_DISPUTES), as_of, agency_id)
-
-
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _dispute_detail(url: str, gens: Gens, dispute_id: int, as_of: date):
+@_cached(_DISPUTES)
+def dispute_detail(url: str, gens: Gens, dispute_id: int, as_of: date) -> disputes.DisputeDetail | None:
     with read_session() as session:
         return disputes.dispute_detail(session, dispute_id, as_of)
-
-
-def dispute_detail(dispute_id: int, as_of: date) -> disputes.DisputeDetail | None:
-    return _dispute_detail(*_key(_DISPUTES), dispute_id, as_of)
 
 
 # --------------------------------------------------------------------------- my agency
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _my_agency(url: str, gens: Gens, agency_id: int, as_of: date):
+@_cached(_DASHBOARD)
+def my_agency_view(url: str, gens: Gens, agency_id: int, as_of: date) -> my_agency.MyAgencyView | None:
     b = _bounds(url, gens, as_of)
     with read_session() as session:
         return my_agency.my_agency(session, agency_id, b)
-
-
-def my_agency_view(agency_id: int, as_of: date) -> my_agency.MyAgencyView | None:
-    return _my_agency(*_key(_DASHBOARD), agency_id, as_of)

@@ -440,29 +440,15 @@ def town_map(towns: Sequence, *, value: Callable = lambda town: town.backlog, he
     points = [(r["lon"], r["lat"]) for r in rows]
     for r in rows:
         points.extend((p[0], p[1]) for p in r["polygon"])
+    outlined = {"stroked": True, "line_width_min_pixels": 2, "pickable": True}  # the towns' shapes and points
     layers = [
+        pdk.Layer("PolygonLayer", [r for r in rows if r["polygon"]], get_polygon="polygon", get_fill_color="fill",
+                  get_line_color=[40, 40, 40], filled=True, **outlined),
         pdk.Layer(
-            "PolygonLayer",
-            [r for r in rows if r["polygon"]],
-            get_polygon="polygon",
-            get_fill_color="fill",
-            get_line_color=[40, 40, 40],
-            line_width_min_pixels=2,
-            stroked=True,
-            filled=True,
-            pickable=True,
-        ),
-        pdk.Layer(
-            "ScatterplotLayer",
-            rows,
-            get_position=["lon", "lat"],
-            get_fill_color="point",
+            "ScatterplotLayer", rows, get_position=["lon", "lat"], get_fill_color="point", get_radius="radius",
             get_line_color=[255, 255, 255],
-            get_radius="radius",
             radius_units="'pixels'",  # pydeck reads bare strings as accessors: quote constants
-            stroked=True,
-            line_width_min_pixels=2,
-            pickable=True,
+            **outlined,
         ),
         pdk.Layer(
             "TextLayer",

@@ -20,6 +20,7 @@ the messages that belong to no field on this form.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from typing import Any
 
 import streamlit as st
@@ -31,7 +32,7 @@ from data_access.db import database_url, get_engine, read_session
 from data_access.queries.agencies import agency_options
 from data_access.validation import Saved
 from rules import lifecycle
-from rules.permissions import can
+from rules.permissions import can, scope_for
 from ui.i18n import lang, pick, say, t
 from ui.session import actor
 from ui.components import inert
@@ -103,6 +104,18 @@ def in_read_session(query: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def acting_for(user: Actor, *actions: str) -> int | None:
+    """The agency whose records ``user`` acts on with ``actions``: None (every agency's) when
+    the role may take any of them on any record, else the user's own."""
+    return None if any(scope_for(user.role, action) == "any" for action in actions) else user.agency_id
+
+
+def own_agency(user: Actor, action: str) -> int | None:
+    """The user's own agency when the role takes ``action`` for it alone (a clerk files for
+    their own agency), else None: an agency picker's ``only``."""
+    return user.agency_id if scope_for(user.role, action) == "own" else None
+
+
 def open_entry_page(title: str, actions: Iterable[str], refusal: str) -> tuple[Actor, list[bool], list]:
     """The top of a data-entry page: its title for the signed-in user, whether the user's role
     may take each of ``actions`` (in order) and every agency, deactivated ones too. A role that
@@ -163,6 +176,18 @@ class EntryForm:
         message = (self._state(_ERRORS) or {}).get(field)
         if message:
             placeholder.error(inert(say(message)), icon=":material/error:")
+
+    def field(self, widget: Callable[..., Any], label: str, name: str, *, slot: str | None = None,
+              within=None, limit: int | None = None, **options) -> Any:
+        """``widget`` (``st.text_input``, ``st.date_input``, …) for ``name``, labelled ``t(label)``
+        and keyed by :meth:`key`, with its length ``limit`` and its error slot right under it
+        (``slot``: the command's field name, when it differs); drawn ``within`` a column when
+        given. Returns its value."""
+        with within if within is not None else nullcontext():
+            value = widget(t(label), key=self.key(name), **options)
+            caption_limit(limit)
+            self.slot(slot or name)
+        return value
 
     def general_slot(self) -> None:
         """Reserve the place for errors that belong to no single field (permission, stale)."""
@@ -410,6 +435,63 @@ def referral_inputs(form: EntryForm, agencies, *, today, sender: int | None, sen
 
 
 # ---------------------------------------------------------------------- the entry pages' layout
+def new_record_form(
+    name: str,
+    fields: Callable[[EntryForm], dict],
+    save: Callable[..., Saved],
+    confirm: str | Callable[[Saved, dict], str],
+    *,
+    submit: str,
+    kind: str | None = None,
+    note: str | None = None,
+    disabled: bool = False,
+    icon: str | None = None,
+    enter_to_submit: bool = False,
+) -> None:
+    """The layout every page shares for entering a new record: the last save's confirmation,
+    the fields ``fields(form)`` draws (returning their values, keyed like ``save``'s
+    parameters), a ``note`` on the rule the entry follows, the errors that belong to no field
+    and the ``submit`` button; a press runs
+    ``save(**values)`` and confirms with ``confirm(saved, values)``, or with ``t(confirm)`` filled
+    with the saved record's ``{number}``, its ``{status}`` (a ``kind`` of ``rules.lifecycle``)
+    and the text typed into each field, trimmed."""
+    form = EntryForm(name)
+    form.start()
+    with st.form(f"{name}_form", enter_to_submit=enter_to_submit):
+        values = fields(form)
+        if note:
+            st.caption(t(note))
+        form.general_slot()
+        submitted = st.form_submit_button(t(submit), type="primary", disabled=disabled, icon=icon)
+    if submitted:
+        form.submit(lambda: save(**values), lambda saved: _confirmation(confirm, saved, values, kind))
+
+
+def _confirmation(confirm, saved: Saved, values: dict, kind: str | None) -> str:
+    if callable(confirm):
+        return confirm(saved, values)
+    typed = {field: value.strip() for field, value in values.items() if isinstance(value, str)}
+    return t(confirm, **{**typed, "number": saved.number,
+                         "status": status_text(kind, saved.status) if kind else saved.status})
+
+
+def pick_for_edit(name: str, rows, *, label: str, placeholder: str, describe: Callable[[Any], str]):
+    """The top of an edit tab: pick one of ``rows`` (none at first); returns the record, the
+    form that edits it (its confirmation and general errors shown, a stale save offering a
+    reload) and the version the form showed, or None while nothing is picked."""
+    by_id = {r.id: r for r in rows}
+    chosen = st.selectbox(t(label), list(by_id), index=None, placeholder=t(placeholder),
+                          format_func=lambda i: describe(by_id[i]), key=f"{name}_pick")
+    if chosen is None:
+        return None
+    record = by_id[chosen]
+    form = EntryForm(f"{name}_{record.id}")
+    form.start()
+    form.general_slot()
+    form.stale_notice()
+    return record, form, form.shown_version(record.id, record.version)
+
+
 def record_actions(
     *,
     name: str,
@@ -418,7 +500,7 @@ def record_actions(
     label: Callable[[Any], str],
     pick_label: str,
     empty: str,
-    load: Callable[[int], Any],
+    load: Callable[[Any, int], Any],
     details: Callable[[Any, int], None],
     actions: dict[str, str] | Callable[[Any], dict[str, str]],
     inputs: Callable[[str, Any, EntryForm, int], Callable[[], Saved]],
@@ -432,10 +514,11 @@ def record_actions(
     save with the version shown (a stale save is refused and offers a reload).
 
     ``rows`` are the records to choose from (each with an ``id``), ``label`` names one in the
-    select box; ``load`` reads the chosen record (with its ``version``); ``details`` draws it
-    inside the record's box, given the version shown; ``actions`` maps each step's code to its
-    label (or gives that map for the record, when the steps offered depend on it); ``inputs(action, record, form, version)`` draws the step's fields inside the form
-    and returns the save (a command call passing ``expected_version=version``). The
+    select box; the query ``load(session, id)`` reads the chosen record (with its ``version``)
+    in a read session of its own; ``details`` draws it inside the record's box, given the
+    version shown; ``actions`` maps each step's code to its label (or gives that map for the
+    record, when the steps offered depend on it); ``inputs(action, record, form, version)``
+    draws the step's fields inside the form and returns the save (a command call passing ``expected_version=version``). The
     confirmation of the last save is kept under ``name``, so it shows even after the saved
     record leaves the list.
     """
@@ -445,7 +528,7 @@ def record_actions(
         return
     labels = {r.id: label(r) for r in rows}
     chosen = st.selectbox(t(pick_label), list(labels), format_func=labels.get, key=f"{name}.pick")
-    record = load(chosen)
+    record = in_read_session(load)(chosen)
     form = EntryForm(f"{prefix}_{record.id}", notice=name)
     form.start()
     version = form.shown_version(record.id, record.version)

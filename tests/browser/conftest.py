@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+from benchmarks.app_server import app_env, free_port, start_app, wait_healthy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -57,12 +56,6 @@ def _require_chromium() -> None:
     require_program(CHROMIUM, "chromium", "browser tests")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass(frozen=True)
 class LiveApp:
     base: str
@@ -84,29 +77,13 @@ def live_app(tmp_path_factory):
     seed_city(engine, scale=0.2, random_seed=7, as_of=date.today())
     engine.dispose()
 
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JM_")}  # no secrets: demo mode
-    env["DATABASE_URL"] = url
+    port = free_port()
     log_path = folder / "streamlit.log"
     log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    proc = start_app(port, app_env(url), log)  # no secrets: demo mode
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.3)
+        wait_healthy(base, proc, log_path)
         _first_session(base)
         yield LiveApp(base, url, folder, log_path)
     finally:

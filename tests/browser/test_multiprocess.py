@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from datetime import date
@@ -22,7 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.browser.conftest import ROOT, _free_port, _require_chromium, _wait_idle, require_program
+from benchmarks.app_server import app_env, free_port, start_app, wait_healthy
+from tests.browser.conftest import ROOT, _require_chromium, _wait_idle, require_program
 
 pytestmark = pytest.mark.browser
 
@@ -32,19 +32,6 @@ ADMIN_PASSWORD = "Multi-Process-Test-2026"
 
 def _require_nginx() -> None:
     require_program(NGINX, "nginx", "multi-process test")
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + 90
-    while True:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
-                return
-        except OSError:
-            pass
-        if time.time() > deadline or proc.poll() is not None:
-            raise RuntimeError(f"{base} did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.3)
 
 
 def _nginx_config(folder: Path, listen: int, app_ports: list[int]) -> Path:
@@ -97,38 +84,31 @@ def cluster(pg_server, browser, tmp_path_factory):
         bootstrap_admin(session, ADMIN_PASSWORD)
     engine.dispose()
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JM_")}
-    env.update(DATABASE_URL=url, JM_COOKIE_KEY="cluster-test-" + os.urandom(24).hex(),
-               JM_ADMIN_PASSWORD=ADMIN_PASSWORD,
-               STREAMLIT_SERVER_COOKIE_SECRET="cluster-test-" + os.urandom(24).hex())
+    env = app_env(url, JM_COOKIE_KEY="cluster-test-" + os.urandom(24).hex(), JM_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                  STREAMLIT_SERVER_COOKIE_SECRET="cluster-test-" + os.urandom(24).hex())
     procs: list[subprocess.Popen] = []
     logs = []
     try:
-        ports = [_free_port(), _free_port()]
+        ports = [free_port(), free_port()]
         for port in ports:
             log_path = folder / f"app-{port}.log"
             log = open(log_path, "w")
             logs.append(log)
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                 "--server.address", "127.0.0.1", "--server.headless", "true",
-                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            )
+            proc = start_app(port, env, log)
             procs.append(proc)
-            _wait_healthy(f"http://127.0.0.1:{port}", proc, log_path)
+            wait_healthy(f"http://127.0.0.1:{port}", proc, log_path)
             # A new server's first script run is special (see live_app's _first_session).
             first = browser.new_page()
             first.goto(f"http://127.0.0.1:{port}/")
             _wait_idle(first)
             first.close()
-        listen = _free_port()
+        listen = free_port()
         conf = _nginx_config(folder, listen, ports)
         nginx = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         procs.append(nginx)
         base = f"http://127.0.0.1:{listen}"
-        _wait_healthy(base, nginx, folder / "error.log")
+        wait_healthy(base, nginx, folder / "error.log")
         # One jm_node value that the proxy sends to each process.
         nodes: dict[str, str] = {}
         for i in range(200):

@@ -30,11 +30,12 @@ class World:
     users: dict[str, Actor]  # username -> Actor
 
 
+# key: the agency's columns
 AGENCIES = {
-    "justice": ("市司法局（测试）", "coordinator"),
-    "housing": ("市住建局（测试）", "department"),
-    "town_a": ("甲镇（测试）", "town"),
-    "town_b": ("乙镇（测试）", "town"),
+    "justice": {"name": "市司法局（测试）", "kind": "coordinator"},
+    "housing": {"name": "市住建局（测试）", "kind": "department"},
+    "town_a": {"name": "甲镇（测试）", "kind": "town"},
+    "town_b": {"name": "乙镇（测试）", "kind": "town"},
 }
 
 # username: (role, agency key or None)
@@ -52,8 +53,8 @@ ACCOUNTS = {
 def build(engine=None) -> World:
     with write_session(engine) as s:
         agencies = {}
-        for key, (name, kind) in AGENCIES.items():
-            a = Agency(name=name, kind=kind, active=True)
+        for key, columns in AGENCIES.items():
+            a = Agency(**columns, active=True)
             s.add(a)
             s.flush()
             agencies[key] = a.id

@@ -40,7 +40,8 @@ class Ids:
 
 SQUARE = [[120.0, 30.0], [120.1, 30.0], [120.1, 30.1], [120.0, 30.1], [120.0, 30.0]]
 
-# key: (from, to, sent_on, ack_on, outcome, result_on, status, title, domain, criminal)
+# key: (from, to, then the referral's COLUMNS)
+COLUMNS = ("sent_on", "ack_on", "ack_outcome", "result_on", "status", "title", "domain", "criminal")
 REFERRALS = {
     # due 10-27: red on 11-05, 9 days late
     "r1": ("A", "B", d(10, 20), None, None, None, "sent", "违法建设移送一", "规划建设", False),
@@ -81,29 +82,16 @@ def build(engine) -> Ids:
         s.add_all(ag.values())
         s.flush()
         refs = {}
-        for i, (key, (frm, to, sent, ack, outcome, result, status, title, domain, criminal)) in enumerate(
-            REFERRALS.items(), start=1
-        ):
+        for i, (key, (frm, to, *values)) in enumerate(REFERRALS.items(), start=1):
+            columns = dict(zip(COLUMNS, values))
+            sent, ack, outcome = columns["sent_on"], columns["ack_on"], columns["ack_outcome"]
             discovered = (sent - timedelta(days=1)) if sent else d(11, 3)
             fields = referral_deadline_fields(
-                cal, s_rules, discovered_on=discovered, criminal=criminal, sent_on=sent, ack_on=ack
+                cal, s_rules, discovered_on=discovered, criminal=columns["criminal"], sent_on=sent, ack_on=ack
             )
             r = models.Referral(
-                number=f"YS-2026-{i:06d}",
-                title=title,
-                domain=domain,
-                from_agency_id=ag[frm].id,
-                to_agency_id=ag[to].id,
-                discovered_on=discovered,
-                sent_on=sent,
-                criminal=criminal,
-                status=status,
-                ack_on=ack,
-                ack_outcome=outcome,
-                result_on=result,
-                closed_on=None,
-                materials=["移送函"],
-                **fields,
+                number=f"YS-2026-{i:06d}", from_agency_id=ag[frm].id, to_agency_id=ag[to].id,
+                discovered_on=discovered, closed_on=None, materials=["移送函"], **columns, **fields,
             )
             s.add(r)
             s.flush()

@@ -132,7 +132,7 @@ EN = {
         "justice bureau, a written recommendation and a government ruling."
     ),
     "提交争议": "Submit the dispute",
-    "已登记职责争议 {number}：{subject}，当前阶段：{stage}。": "Dispute {number} registered: {subject}; stage: {stage}.",
+    "已登记职责争议 {number}：{subject}，当前阶段：{status}。": "Dispute {number} registered: {subject}; stage: {status}.",
     "没有本单位参与的未解决争议。": "No open disputes involve your agency.",
     "选择争议": "Choose a dispute",
     "当前阶段": "Current stage",
