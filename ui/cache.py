@@ -55,14 +55,15 @@ def _settings_gen(gens: Gens) -> int:
 
 def _cached(areas: tuple[str, ...], *, max_entries: int = _ENTRIES):
     """Cache a read under the database URL and the current generations of ``areas`` besides
-    its own arguments: the decorated ``read(url, gens, *args)`` is called as ``read(*args)``."""
+    its own arguments: the decorated ``read(url, gens, *args)`` is called as ``read(*args)``
+    (keywords allowed)."""
 
     def decorate(read):
         kept = st.cache_data(show_spinner=False, ttl=_TTL, max_entries=max_entries)(read)
 
         @wraps(read)
-        def now(*args):
-            return kept(*_key(areas), *args)
+        def now(*args, **kwargs):
+            return kept(*_key(areas), *args, **kwargs)
 
         return now
 
