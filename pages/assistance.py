@@ -8,6 +8,7 @@ from data_access.commands import assistance as commands
 from data_access.queries.forms import assistance_for_edit, assistance_to_act_on
 from rules import lifecycle
 from rules.permissions import scope_for
+from ui import cache, components as ui, drill
 from ui.attachments import attachment_panel
 from ui.forms import (EntryForm, agency_picker, caption_limit, in_read_session, open_entry_page,
                       record_actions, status_text)
@@ -18,7 +19,12 @@ user, (may_ask, may_answer), agencies = open_entry_page(
     "执法协作", ["assist.create", "assist.answer"], "您的角色不能登记执法协作。")
 today = date.today()
 
-ask_tab, answer_tab = st.tabs([t("提出协作请求"), t("答复与延期")])
+everyone = scope_for(user.role, "assist.answer") == "any"
+# A figure of 本单位 opens the requests behind it (ui.drill): on the answer tab, the filter
+# above the list with the button that removes it.
+drilled = drill.list_filter(st.query_params)
+ask_tab, answer_tab = st.tabs([t("提出协作请求"), t("答复与延期")],
+                              default=t("答复与延期") if drilled is not None else None)
 
 with ask_tab:
     form = EntryForm("assist_new")
@@ -50,7 +56,17 @@ with ask_tab:
         )
 
 with answer_tab:
-    everyone = scope_for(user.role, "assist.answer") == "any"
+    asked_id = (drilled.to if everyone else user.agency_id) if drilled is not None else None
+    if asked_id is not None:
+        names = {a.id: a.name for a in cache.agencies()}
+        drill.filter_banner([p for p in (
+            drilled.label,
+            t("被请求单位：{a}", a=names.get(asked_id, "")),
+            drilled.light and t("亮灯：{l}", l=ui.light_text(drilled.light)),
+        ) if p])
+        waiting = cache.assistance_waiting(asked_id, today, drilled.light)
+        drill.row_count(waiting.total)
+        ui.table(ui.wait_frame(waiting.items, t("请求单位"), t("请求日期")), light_columns=[t("亮灯")])
     rows = in_read_session(assistance_to_act_on)(None if everyone else user.agency_id)
 
     load = in_read_session(assistance_for_edit)

@@ -194,14 +194,16 @@ def reminder_docx(agency_id: int, agency_name: str, as_of: date) -> bytes:
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
-def _open_disputes(url: str, gens: Gens, as_of: date, agency_id: int | None):
+def _open_disputes(url: str, gens: Gens, as_of: date, agency_id: int | None, stage: str | None,
+                   stalled: bool | None):
     s, _ = _rules(url, _settings_gen(gens))
     with read_session() as session:
-        return disputes.open_disputes(session, as_of, s.dispute_stall_days, agency_id)
+        return disputes.open_disputes(session, as_of, s.dispute_stall_days, agency_id, stage=stage, stalled=stalled)
 
 
-def open_disputes(as_of: date, agency_id: int | None = None) -> list[disputes.OpenDispute]:
-    return _open_disputes(*_key(_DISPUTES), as_of, agency_id)
+def open_disputes(as_of: date, agency_id: int | None = None, *, stage: str | None = None,
+                  stalled: bool | None = None) -> list[disputes.OpenDispute]:
+    return _open_disputes(*_key(_DISPUTES), as_of, agency_id, stage, stalled)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
@@ -226,3 +228,15 @@ def _my_agency(url: str, gens: Gens, agency_id: int, as_of: date):
 
 def my_agency_view(agency_id: int, as_of: date) -> my_agency.MyAgencyView | None:
     return _my_agency(*_key(_DASHBOARD), agency_id, as_of)
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
+def _assistance_waiting(url: str, gens: Gens, agency_id: int, as_of: date, light: str | None):
+    b = _bounds(url, gens, as_of)
+    with read_session() as session:
+        return my_agency.assistance_waiting(session, agency_id, b, light=light)
+
+
+def assistance_waiting(agency_id: int, as_of: date, light: str | None = None) -> my_agency.WaitList:
+    """The assistance requests waiting for the agency's answer (with ``light`` only)."""
+    return _assistance_waiting(*_key(_DASHBOARD), agency_id, as_of, light)
