@@ -71,15 +71,25 @@ _STYLE = f"""
 [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding-bottom: 24px; }}
 [class*="st-key-kpi_"] [data-testid="stMetricLabel"] p {{ font-size: 17px !important; }}
 @media (max-width: 640px) {{
-  /* On a phone, figures two to a row (any row of metric cards). */
+  /* On a phone, figures as a compact list, one line each (label left, figure right), so that
+     what is owed and its lists start on the first screen (390×844). */
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {{
-      flex-wrap: wrap !important; gap: 8px !important; }}
+      flex-direction: column !important; flex-wrap: nowrap !important; gap: 4px !important; }}
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {{
-      min-width: calc(50% - 8px) !important; max-width: calc(50% - 4px) !important; flex: 1 1 calc(50% - 8px) !important; }}
-  [class*="st-key-kpi_"] [data-testid="stMetricValue"] p {{ font-size: 28px !important; }}
-  [class*="st-key-kpi_"] [data-testid="stMetricLabel"] p {{ font-size: 15px !important; }}
-  [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding: 6px 8px 6px 8px; min-height: 0; }}
+      width: 100% !important; min-width: 100% !important; max-width: 100% !important; flex: 0 0 auto !important; }}
+  [data-testid="stMetric"] {{ padding: 2px 10px !important; min-height: 0 !important; }}
+  [data-testid="stMetric"] > div:has(> [data-testid="stMetricLabel"]) {{ display: flex !important;
+      flex-direction: row; align-items: center; justify-content: space-between; gap: 8px; padding: 4px 0 !important; }}
+  [data-testid="stMetric"] [data-testid="stMetricLabel"], [data-testid="stMetric"] [data-testid="stMetricValue"] {{
+      margin: 0 !important; padding: 0 !important; min-height: 0 !important; }}
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {{ font-size: 24px !important; line-height: 1.2 !important; }}
+  [data-testid="stMetricLabel"] p {{ font-size: 15px !important; }}
+  [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding-bottom: 2px !important; padding-right: 34px !important; }}
+  [class*="st-key-kpi_"] [data-testid="stPageLink"] a {{ align-items: center; }}
   [class*="st-key-kpi_"] [data-testid="stPageLink"] p {{ display: none; }}
+  .stMainBlockContainer h1 {{ font-size: 28px !important; }}
+  .stMainBlockContainer h2 {{ font-size: 22px !important; }}
+  .stMainBlockContainer h3 {{ font-size: 19px !important; }}
 }}
 [class*="st-key-kpi_"] [data-testid="stTooltipHoverTarget"] {{ position: relative; z-index: 2; }}
 </style>
