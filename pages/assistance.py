@@ -8,6 +8,7 @@ import streamlit as st
 from data_access.commands import assistance as commands
 from data_access.queries.forms import assistance_for_edit, assistance_to_act_on
 from rules import lifecycle
+from ui import cache, components as ui, drill
 from ui.attachments import attachment_panel
 from ui.forms import (acting_for, agency_picker, in_read_session, new_record_form, open_entry_page, own_agency,
                       record_actions, status_text)
@@ -18,7 +19,11 @@ user, (may_ask, may_answer), agencies = open_entry_page(
     "执法协作", ["assist.create", "assist.answer"], "您的角色不能登记执法协作。")
 today = date.today()
 
-ask_tab, answer_tab = st.tabs([t("提出协作请求"), t("答复与延期")])
+# A figure of 本单位 opens the requests behind it (ui.drill): on the answer tab, the filter
+# above the list with the button that removes it.
+drilled = drill.list_filter(st.query_params)
+ask_tab, answer_tab = st.tabs([t("提出协作请求"), t("答复与延期")],
+                              default=t("答复与延期") if drilled is not None else None)
 
 
 def request_fields(form) -> dict:
@@ -40,7 +45,19 @@ with ask_tab:
     )
 
 with answer_tab:
-    rows = in_read_session(assistance_to_act_on)(acting_for(user, "assist.answer"))
+    answering_for = acting_for(user, "assist.answer")  # None: every agency's requests
+    asked_id = (drilled.to if answering_for is None else answering_for) if drilled is not None else None
+    if asked_id is not None:
+        names = {a.id: a.name for a in cache.agencies()}
+        drill.filter_banner([p for p in (
+            drilled.label,
+            t("被请求单位：{a}", a=names.get(asked_id, "")),
+            drilled.light and t("亮灯：{l}", l=ui.light_text(drilled.light)),
+        ) if p])
+        waiting = cache.assistance_waiting(asked_id, today, drilled.light)
+        drill.row_count(waiting.total)
+        ui.table(ui.wait_frame(waiting.items, t("请求单位"), t("请求日期")), light_columns=[t("亮灯")])
+    rows = in_read_session(assistance_to_act_on)(answering_for)
 
     def details(record, version) -> None:
         st.markdown(f"**{inert(record.number)}** {inert(record.subject)}")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from rules import permissions
 from rules.lifecycle import DISPUTE_OPEN_STAGES, STATUS_LABELS
-from ui import cache, components as ui, filters
+from ui import cache, components as ui, drill, filters
 from ui.i18n import pick, t
 from ui.session import require
 from ui.components import inert
@@ -25,14 +25,28 @@ st.title(t("职责争议"))
 st.caption(t("截至 {d} 未解决的职责争议；在同一阶段超过{n}天的视为停滞，应提请联席会议研究。",
              d=as_of.isoformat(), n=s.dispute_stall_days))
 case_scope = permissions.scope_for(me.role, "read.cases")
+STAGE_NAMES = {code: pick(STATUS_LABELS["dispute"][code]) for code in STATUS_LABELS["dispute"]}
+# A figure elsewhere (the overview's card or a bar of its chart) opens this list narrowed to its
+# disputes (ui.drill): the filter shows above the list, with the button that removes it.
+drilled = drill.list_filter(st.query_params)
+if drilled is not None:
+    names = {a.id: a.name for a in agencies}
+    drill.filter_banner([p for p in (
+        drilled.label,
+        drilled.agency and t("争议当事单位：{a}", a=names.get(drilled.agency, "")),
+        drilled.stage and t("所处阶段：{s}", s=STAGE_NAMES.get(drilled.stage, "")),
+        drilled.stalled is not None and (t("停滞超过{n}天", n=s.dispute_stall_days) if drilled.stalled
+                                         else t("本阶段{n}天以内", n=s.dispute_stall_days)),
+    ) if p])
 if case_scope == permissions.ANY:
-    party = filters.agency_selector(t("争议当事单位"), "flt_disputes_agency", agencies)
+    party = drilled.agency if drilled is not None else filters.agency_selector(
+        t("争议当事单位"), "flt_disputes_agency", agencies)
 elif case_scope == permissions.OWN:
     party = me.agency_id if me.agency_id is not None else -1  # no agency: no dispute is its own
     st.caption(t("显示本单位为当事方的争议。"))
 else:
     party = None
-rows = cache.open_disputes(as_of, party)
+rows = cache.open_disputes(as_of, party, stage=drilled and drilled.stage, stalled=drilled and drilled.stalled)
 stalled = [r for r in rows if r.stalled]
 
 ui.kpi_row(
@@ -43,8 +57,6 @@ ui.kpi_row(
         (t("最长持续（天）"), max((r.days_open for r in rows), default=0)),
     ]
 )
-
-STAGE_NAMES = {code: pick(STATUS_LABELS["dispute"][code]) for code in STATUS_LABELS["dispute"]}
 
 
 def _card(r) -> str:
@@ -73,6 +85,7 @@ if case_scope is None:
     st.caption(t("您的角色只能查看汇总数字，不显示案件明细。"))
     st.stop()
 if not rows:
+    drill.row_count(0)
     ui.empty(t("截至 {d} 没有未解决的职责争议。", d=as_of.isoformat()))
 else:
     st.header(t("按阶段"))
@@ -84,6 +97,7 @@ else:
             col.markdown(_card(r), unsafe_allow_html=True)
 
     st.header(t("未结争议清单"))
+    drill.row_count(len(rows))
     frame = pd.DataFrame(
         [
             {

@@ -10,7 +10,7 @@ from data_access.db import read_session
 from data_access.queries import meetings as mq
 from data_access.queries.agencies import agency_options
 from rules.permissions import can, scope_for
-from ui import components, filters, projector
+from ui import components, drill, filters, projector
 from ui.components import kpi_row, light_text, inert
 from ui.forms import EntryForm, caption_limit, status_text
 from ui.i18n import t
@@ -26,20 +26,34 @@ if completed:
 
 with read_session() as session:
     agencies = {a.id: filters.agency_name(a) for a in agency_options(session)}
-a, b = st.columns([3, 2])
-if scope_for(user.role, "read.decisions") == "any":
-    options = [None, *agencies]
-    # Members start at the decisions their own agency leads or helps with.
-    start = filters.own_agency_default(user)
-    agency_id = a.selectbox(t("责任单位"), options, format_func=lambda x: t("全部单位") if x is None else agencies[x],
-                            index=options.index(start) if start in options else 0, key="followup.agency")
+everyone = scope_for(user.role, "read.decisions") == "any"
+# A figure elsewhere (a card of the overview or of 本单位) opens this list narrowed to its
+# decisions (ui.drill): the filter shows above the list, with the button that removes it.
+drilled = drill.list_filter(st.query_params)
+if drilled is not None:
+    agency_id = drilled.agency if everyone else user.agency_id
+    include_done = False
+    drill.filter_banner([p for p in (
+        drilled.label,
+        agency_id and t("责任单位：{a}", a=agencies.get(agency_id, "")),
+        drilled.due_to and t("完成时限：{d} 及以前", d=drilled.due_to.isoformat()),
+    ) if p])
 else:
-    agency_id = user.agency_id
-    a.markdown(t("本单位牵头或配合的议定事项：**{name}**", name=agencies.get(agency_id, "")))
-include_done = b.toggle(t("显示已完成"), key="followup.done")
+    a, b = st.columns([3, 2])
+    if everyone:
+        options = [None, *agencies]
+        # Members start at the decisions their own agency leads or helps with.
+        start = filters.own_agency_default(user)
+        agency_id = a.selectbox(t("责任单位"), options, format_func=lambda x: t("全部单位") if x is None else agencies[x],
+                                index=options.index(start) if start in options else 0, key="followup.agency")
+    else:
+        agency_id = user.agency_id
+        a.markdown(t("本单位牵头或配合的议定事项：**{name}**", name=inert(agencies.get(agency_id, ""))))
+    include_done = b.toggle(t("显示已完成"), key="followup.done")
 
 with read_session() as session:
-    rows = mq.open_decisions(session, today=today, agency_id=agency_id, include_done=include_done)
+    rows = mq.open_decisions(session, today=today, agency_id=agency_id, include_done=include_done,
+                             due_to=drilled and drilled.due_to)
 open_rows = [r for r in rows if r.status == "open"]
 kpi_row([
     (t("办理中"), len(open_rows)),
@@ -47,6 +61,7 @@ kpi_row([
     (t("临期"), sum(r.light == "yellow" for r in open_rows)),
     (t("已完成"), sum(r.status == "done" for r in rows)),
 ])
+drill.row_count(len(rows))
 if not rows:
     st.info(t("没有需要督办的议定事项。"))
     st.stop()

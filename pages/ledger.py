@@ -46,7 +46,8 @@ if drilled is not None:
     light_names = [ui.light_text(lt) for lt in (f.light or "").split(",") if lt]
     drill.filter_banner([p for p in (
         st.query_params.get("label"),
-        f.status and t("状态：{s}", s=pick(STATUS_LABELS["referral"].get(f.status, (f.status, f.status)))),
+        f.status and t("状态：{s}", s="、".join(pick(STATUS_LABELS["referral"].get(code, (code, code)))
+                                               for code in f.status.split(","))),
         light_names and t("亮灯：{l}", l="、".join(light_names)),
         f.to_agency_id and t("接收单位：{a}", a=names.get(f.to_agency_id, "")),
         f.from_agency_id and t("移送单位：{a}", a=names.get(f.from_agency_id, "")),

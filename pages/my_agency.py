@@ -7,7 +7,6 @@ agency sees that one; a role that sees every agency picks one, deactivated agenc
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from rules import permissions
@@ -48,17 +47,15 @@ ui.kpi_row(
         (t("其中超期"), view.to_acknowledge.red, t("其中已过受理告知期限的件数。"),
          drill.ledger_params(label=t("待本单位受理告知，其中超期"), status="sent", light="red", to=agency_id)),
         (t("待本单位答复协作"), view.to_answer.total, t("向本单位提出、截至今天尚未答复的协作请求数。"),
-         {"page": "pages/assistance.py"}),
+         drill.page_params(drill.ASSISTANCE, label=t("待本单位答复协作"), to=agency_id)),
         (t("协作答复超期"), view.to_answer.red, t("向本单位提出、已过答复期限仍未答复的协作请求数。"),
-         {"page": "pages/assistance.py"}),
+         drill.page_params(drill.ASSISTANCE, label=t("协作答复超期"), to=agency_id, light="red")),
         (t("本单位承办的议定事项"), view.decisions.total, t("本单位牵头或参与、尚未完成的议定事项数。"),
-         {"page": "pages/followup.py"}),
+         drill.page_params(drill.DECISIONS, label=t("本单位承办的议定事项"), agency=agency_id)),
         (t("等待他方受理告知"), view.awaiting_their_ack.total, t("本单位移送、对方截至今天尚未书面告知受理情况的案件数。"),
          drill.ledger_params(label=t("等待他方受理告知"), status="sent", sender=agency_id)),
     ]
 )
-
-NATURE = {True: t("暂定"), False: t("正式")}
 
 
 def _section(title: str, wait, counterpart: str, since: str, empty_text: str, select_key: str | None = None) -> None:
@@ -71,23 +68,7 @@ def _section(title: str, wait, counterpart: str, since: str, empty_text: str, se
     if not wait.items:
         ui.empty(empty_text)
         return
-    frame = pd.DataFrame(
-        [
-            {
-                t("亮灯"): ui.light_text(i.light),
-                t("事项"): i.title,
-                t("期限"): ui.day(i.due_on),
-                t("超期天数"): i.days_late,
-                counterpart: i.counterpart,
-                t("编号"): i.number,
-                t("联系人"): i.contact or "",
-                t("联系电话"): i.phone or "",
-                since: i.since.isoformat(),
-                t("期限性质"): NATURE[i.provisional] if i.due_on else "",
-            }
-            for i in wait.items
-        ]
-    )
+    frame = ui.wait_frame(wait.items, counterpart, since)
     if select_key:
         quick_actions.forget_selection(select_key)
         event = ui.table(frame, light_columns=[t("亮灯")], select_key=select_key)

@@ -33,9 +33,10 @@ ui.kpi_row(
          current and drill.ledger_params(label=t("待受理告知"), status="sent")),
         (t("受理告知超期"), head.overdue_ack, t("待受理告知且已过受理告知期限"),
          current and drill.ledger_params(label=t("受理告知超期"), status="sent", light="red")),
-        (t("未结职责争议"), head.open_disputes, t("截至统计日尚未解决的职责争议"), {"page": "pages/disputes.py"}),
+        (t("未结职责争议"), head.open_disputes, t("截至统计日尚未解决的职责争议"),
+         drill.page_params(drill.DISPUTES, label=t("未结职责争议"))),
         (t("下次会议前到期议定事项"), head.decisions_due, t("截至 {d} 到期且未完成（含已超期）", d=head.decisions_horizon.isoformat()),
-         {"page": "pages/followup.py"}),
+         current and drill.page_params(drill.DECISIONS, label=t("下次会议前到期议定事项"), due_to=head.decisions_horizon)),
     ]
 )
 
@@ -64,8 +65,14 @@ else:
             ui.light_short("green"): t("距受理告知期限还有一个工作日以上的件数。"),
             t("最长超期（天）"): t("该单位超期最久的一件自期限届满至统计日的天数。"),
         }
-        ui.table(board, height=min(420, 38 * (len(board) + 1) + 4),
-                 column_config={c: st.column_config.NumberColumn(help=h) for c, h in board_help.items()})
+        # A count clicked opens its referrals: that agency's pending ones of that light.
+        lights = {ui.light_short(lt): lt for lt in ("red", "yellow", "green")}
+        board_event = ui.table(board, height=min(420, 38 * (len(board) + 1) + 4),
+                               column_config={c: st.column_config.NumberColumn(help=h) for c, h in board_help.items()},
+                               select_key="ov_board", select_mode="single-cell")
+        drill.on_cell("ov_board", board_event, lambda i, column: current and column in lights and drill.ledger_params(
+            label=t("受理告知亮灯情况"), status="sent", light=lights[column], to=data.board[i].agency_id))
+        st.caption(t("点选红灯、黄灯或绿灯的件数，查看这些移送案件。"))
     with right:
         top = [row for row in data.board if row.red][:10]
         st.markdown(f"**{t('超期最多的单位')}**")
@@ -138,7 +145,9 @@ if data.backlog:
 
 # ---------------------------------------------------------------- map
 st.header(t("镇街积压地图"))
-ui.town_map(towns)
+ui.town_map(towns, key="ov_map", drill=lambda agency_id: current and drill.ledger_params(
+    label=t("积压合计"), status="sent,accepted", to=agency_id))
+st.caption(t("点选镇街，查看其积压的移送案件（待受理告知和已受理待反馈结果）。"))
 
 # ---------------------------------------------------------------- trend
 
@@ -179,7 +188,8 @@ ui.stacked_bars(
     height=360,
     empty_message=t("截至统计日没有未结的职责争议。"),
     key="ov_disputes",
-    drill=lambda i, _s: {"page": "pages/disputes.py"},
+    drill=lambda i, series: drill.page_params(drill.DISPUTES, label=t("职责争议：阶段与时长"), stage=stages[i].stage,
+                                              stalled=bool(series)),
 )
 
 # ---------------------------------------------------------------- decisions

@@ -111,7 +111,8 @@ def _load(city_db) -> Raw:
         assists = _rows(s, models.AssistanceRequest.id, models.AssistanceRequest.from_agency_id, models.AssistanceRequest.to_agency_id,
                         models.AssistanceRequest.requested_on, models.AssistanceRequest.due_on, models.AssistanceRequest.answered_on,
                         models.AssistanceRequest.status)
-        disputes = _rows(s, models.Dispute.id, models.Dispute.opened_on, models.Dispute.resolved_on, models.Dispute.stage_since)
+        disputes = _rows(s, models.Dispute.id, models.Dispute.opened_on, models.Dispute.resolved_on, models.Dispute.stage_since,
+                         models.Dispute.stage)
         stages = _rows(s, models.DisputeStage.id, models.DisputeStage.dispute_id, models.DisputeStage.entered_on, models.DisputeStage.stage)
         parties: dict[int, set] = {}
         for dispute_id, agency_id in _rows(s, models.DisputeParty.dispute_id, models.DisputeParty.agency_id):
@@ -141,8 +142,8 @@ def _actor(role: str, raw: Raw) -> Actor:
     return Actor(username=f"test-{role}", role=role, agency_id=agency)
 
 
-def _run(page: str, actor: Actor, state: dict | None = None) -> AppTest:
-    at = run_page(page, actor, state, timeout=120)
+def _run(page: str, actor: Actor, state: dict | None = None, query: dict | None = None) -> AppTest:
+    at = run_page(page, actor, state, timeout=120, query=query)
     assert not at.error, [e.value for e in at.error]
     return at
 
@@ -354,6 +355,40 @@ def test_ledger_detail_shows_each_round_and_says_when_a_time_was_not_given(raw):
     text = "\n".join(m.value for m in at.markdown)
     if target.discovered_at is None:
         assert f"{target.discovered_on.isoformat()}（时间未填）" in text
+
+
+def _count(at: AppTest, unit: str) -> list[str]:
+    return [h.value for h in at.subheader if h.value.startswith("共") and h.value.endswith(unit)]
+
+
+def test_a_figure_s_address_opens_exactly_its_rows(raw):
+    """What a figure's link puts in the address (ui.drill) narrows the list to its rows, with
+    the filter shown and the count to compare: a town's backlog on the map (the ledger), a bar
+    of the disputes chart (a stage, stalled or not), the assistance cards of 本单位."""
+    D, chair = raw.today, _actor("chair", raw)
+    town = _busy_town(raw)
+    at = _run("ledger", chair, query={"label": "积压合计", "status": "sent,accepted", "to": str(town)})
+    backlog = [r for r in raw.referrals if r.to_agency_id == town and r.status in ("sent", "accepted")]
+    assert _count(at, "件") == [f"共 {len(backlog):,} 件"]
+    assert any(b.label == "清除筛选" for b in at.button)
+
+    open_disputes = [d for d in raw.disputes if raw.open_dispute(d)]
+    for stalled in (False, True):
+        for stage in ("negotiation", "joint_handling"):
+            at = _run("disputes", chair, query={"label": "争议", "stage": stage, "stalled": str(int(stalled))})
+            stage_of = {s.dispute_id: s for s in sorted(raw.stages, key=lambda s: (s.entered_on, s.id))
+                        if s.entered_on <= D}
+            expected = [d for d in open_disputes if (stage_of[d.id].stage if d.id in stage_of else d.stage) == stage
+                        and ((D - raw.stage_since(d)).days > STALL_DAYS) == stalled]
+            assert _count(at, "项") == [f"共 {len(expected):,} 项"], (stage, stalled)
+
+    head = _actor("head", raw)
+    asked = [a for a in raw.assists if a.to_agency_id == head.agency_id and a.requested_on <= D
+             and a.status != "withdrawn" and (a.answered_on is None or a.answered_on > D)]
+    for light, expected in ((None, asked), ("red", [a for a in asked if a.due_on < D])):
+        query = {"label": "协作", "to": str(head.agency_id), **({"light": light} if light else {})}
+        at = _run("assistance", head, query=query)
+        assert _count(at, "项") == [f"共 {len(expected):,} 项"], light
 
 
 def test_period_and_filters_stay_put_between_pages(raw):

@@ -144,6 +144,11 @@ def test_disputes_by_stage_and_open_disputes(city):
     # Today both are past: d2 is now in negotiation since 11-10.
     later = {r.number: r for r in disputes.open_disputes(session, d(11, 21), 30)}
     assert later["ZY-2026-002"].stage == "negotiation"
+    # The rows behind a bar of the overview's chart (a stage, stalled or not): as many as it shows.
+    for stage, row in stages.items():
+        for stalled, figure in ((False, row.fresh), (True, row.stalled)):
+            found = disputes.open_disputes(session, AS_OF, 30, stage=stage, stalled=stalled)
+            assert len(found) == figure and all(r.stage == stage and r.stalled == stalled for r in found)
 
 
 def test_dispute_detail_has_the_stage_history(city):
@@ -201,6 +206,8 @@ def test_ledger_filters_lights_search_and_paging(city):
     assert numbers(F(light="green")) == {n("r3"), n("r8"), n("r9")}
     assert numbers(F(light="none")) == {n("r5"), n("r6"), n("r7"), n("r10")}
     assert numbers(F(to_agency_id=ids.B, status="sent")) == {n("r1"), n("r2"), n("r3")}
+    both = numbers(F(status="sent,accepted"))  # a town's backlog on the map: either status
+    assert both == numbers(F(status="sent")) | numbers(F(status="accepted")) and len(both) > 3
     assert numbers(F(from_agency_id=ids.C)) == {n("r3"), n("r7")}
     assert numbers(F(agency_id=ids.C)) == {n("r3"), n("r6"), n("r7"), n("r9")}
     assert numbers(F(domain="规划建设")) == {n("r1"), n("r5")}
@@ -257,6 +264,11 @@ def test_my_agency_lists(city):
     theirs = view.awaiting_their_ack
     assert (theirs.total, theirs.red) == (1, 1) and theirs.items[0].title == "涉嫌盗伐林木"
     assert view.awaiting_their_answer.total == 0
+    # The rows behind the figures 待本单位答复协作 and 协作答复超期 (the cards open them).
+    waiting = my_agency.assistance_waiting(session, ids.B, _bounds(s, cal))
+    assert (waiting.total, [i.number for i in waiting.items]) == (tr.total, [i.number for i in tr.items])
+    late = my_agency.assistance_waiting(session, ids.B, _bounds(s, cal), light="red")
+    assert late.total == tr.red == len(late.items) and all(i.light == Light.RED for i in late.items)
 
     view_a = my_agency.my_agency(session, ids.A, _bounds(s, cal))
     assert view_a.awaiting_their_answer.total == 1  # XZ-0001 open; XZ-0004 withdrawn is not

@@ -460,6 +460,9 @@ def test_follow_up_progress_and_completion_rights(world):
     with read_session() as s:
         rows = mq.open_decisions(s, today=date(2026, 4, 25), agency_id=world.east)
     assert [r.id for r in rows] == [d.id] and rows[0].light == "green" and rows[0].notes == 1
+    with read_session() as s:  # due on or before a day (the overview's "before the next meeting")
+        assert [r.id for r in mq.open_decisions(s, today=date(2026, 4, 25), due_to=date(2026, 4, 30))] == [d.id]
+        assert mq.open_decisions(s, today=date(2026, 4, 25), due_to=date(2026, 4, 29)) == []
     done = dc.complete_decision(world.head(world.housing), d.id, evidence="整改完成，附验收记录",
                                 today=date(2026, 4, 25), expected_version=rows[0].version)
     assert done.status == "done"

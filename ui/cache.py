@@ -195,10 +195,11 @@ def reminder_docx(agency_id: int, agency_name: str, as_of: date) -> bytes:
 
 
 @_cached(_DISPUTES)
-def open_disputes(url: str, gens: Gens, as_of: date, agency_id: int | None = None) -> list[disputes.OpenDispute]:
+def open_disputes(url: str, gens: Gens, as_of: date, agency_id: int | None = None, stage: str | None = None,
+                  stalled: bool | None = None) -> list[disputes.OpenDispute]:
     s, _ = _rules(url, _settings_gen(gens))
     with read_session() as session:
-        return disputes.open_disputes(session, as_of, s.dispute_stall_days, agency_id)
+        return disputes.open_disputes(session, as_of, s.dispute_stall_days, agency_id, stage=stage, stalled=stalled)
 
 
 @_cached(_DISPUTES)
@@ -215,3 +216,11 @@ def my_agency_view(url: str, gens: Gens, agency_id: int, as_of: date) -> my_agen
     b = _bounds(url, gens, as_of)
     with read_session() as session:
         return my_agency.my_agency(session, agency_id, b)
+
+
+@_cached(_DASHBOARD)
+def assistance_waiting(url: str, gens: Gens, agency_id: int, as_of: date, light: str | None = None) -> my_agency.WaitList:
+    """The assistance requests waiting for the agency's answer (with ``light`` only)."""
+    b = _bounds(url, gens, as_of)
+    with read_session() as session:
+        return my_agency.assistance_waiting(session, agency_id, b, light=light)

@@ -71,15 +71,25 @@ _STYLE = f"""
 [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding-bottom: 24px; }}
 [class*="st-key-kpi_"] [data-testid="stMetricLabel"] p {{ font-size: 17px !important; }}
 @media (max-width: 640px) {{
-  /* On a phone, figures two to a row (any row of metric cards). */
+  /* On a phone, figures as a compact list, one line each (label left, figure right), so that
+     what is owed and its lists start on the first screen (390×844). */
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {{
-      flex-wrap: wrap !important; gap: 8px !important; }}
+      flex-direction: column !important; flex-wrap: nowrap !important; gap: 4px !important; }}
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {{
-      min-width: calc(50% - 8px) !important; max-width: calc(50% - 4px) !important; flex: 1 1 calc(50% - 8px) !important; }}
-  [class*="st-key-kpi_"] [data-testid="stMetricValue"] p {{ font-size: 28px !important; }}
-  [class*="st-key-kpi_"] [data-testid="stMetricLabel"] p {{ font-size: 15px !important; }}
-  [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding: 6px 8px 6px 8px; min-height: 0; }}
+      width: 100% !important; min-width: 100% !important; max-width: 100% !important; flex: 0 0 auto !important; }}
+  [data-testid="stMetric"] {{ padding: 2px 10px !important; min-height: 0 !important; }}
+  [data-testid="stMetric"] > div:has(> [data-testid="stMetricLabel"]) {{ display: flex !important;
+      flex-direction: row; align-items: center; justify-content: space-between; gap: 8px; padding: 4px 0 !important; }}
+  [data-testid="stMetric"] [data-testid="stMetricLabel"], [data-testid="stMetric"] [data-testid="stMetricValue"] {{
+      margin: 0 !important; padding: 0 !important; min-height: 0 !important; }}
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {{ font-size: 24px !important; line-height: 1.2 !important; }}
+  [data-testid="stMetricLabel"] p {{ font-size: 15px !important; }}
+  [class*="st-key-kpi_"] [data-testid="stMetric"] {{ padding-bottom: 2px !important; padding-right: 34px !important; }}
+  [class*="st-key-kpi_"] [data-testid="stPageLink"] a {{ align-items: center; }}
   [class*="st-key-kpi_"] [data-testid="stPageLink"] p {{ display: none; }}
+  .stMainBlockContainer h1 {{ font-size: 28px !important; }}
+  .stMainBlockContainer h2 {{ font-size: 22px !important; }}
+  .stMainBlockContainer h3 {{ font-size: 19px !important; }}
 }}
 [class*="st-key-kpi_"] [data-testid="stTooltipHoverTarget"] {{ position: relative; z-index: 2; }}
 </style>
@@ -200,9 +210,11 @@ def table(
     height: int | str = "auto",
     column_config: Mapping | None = None,
     select_key: str | None = None,
+    select_mode: str = "single-row",
 ):
     """A read-only table without the index; columns holding :func:`light_text` are coloured.
-    With ``select_key`` a row can be picked (one at a time); the selection event is returned."""
+    With ``select_key`` a row (or with ``select_mode="single-cell"`` a cell) can be picked, one
+    at a time; the selection event is returned."""
     if frame.empty:
         empty(t("没有符合条件的记录。"))
         return None
@@ -216,7 +228,7 @@ def table(
     kwargs = dict(hide_index=True, width="stretch", height=height,
                   column_config={**_widths(frame, lights), **(column_config or {})})
     if select_key:
-        kwargs.update(on_select="rerun", selection_mode="single-row", key=select_key)
+        kwargs.update(on_select="rerun", selection_mode=select_mode, key=select_key)
     return st.dataframe(data, **kwargs)
 
 
@@ -256,6 +268,30 @@ def _widths(frame: pd.DataFrame, lights: list[str]) -> dict:
 def empty(message: str) -> None:
     """What stands where a chart or table would be when there is nothing to show."""
     st.info(message, icon=":material/info:")
+
+
+def wait_frame(items: Sequence, counterpart: str, since: str) -> pd.DataFrame:
+    """Items waiting on an agency (:class:`data_access.queries.my_agency.WaitItem`) as a table:
+    light, title, due date and days late first, then whom to call; ``counterpart`` and
+    ``since`` name the other agency's and the start day's columns."""
+    nature = {True: t("暂定"), False: t("正式")}
+    return pd.DataFrame(
+        [
+            {
+                t("亮灯"): light_text(i.light),
+                t("事项"): i.title,
+                t("期限"): day(i.due_on),
+                t("超期天数"): i.days_late,
+                counterpart: i.counterpart,
+                t("编号"): i.number,
+                t("联系人"): i.contact or "",
+                t("联系电话"): i.phone or "",
+                since: i.since.isoformat(),
+                t("期限性质"): nature[i.provisional] if i.due_on else "",
+            }
+            for i in items
+        ]
+    )
 
 
 def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
@@ -401,7 +437,12 @@ def _view(points: list[tuple[float, float]], width_px: int = 900, height_px: int
     return pdk.ViewState(longitude=lon_c, latitude=lat_c, zoom=min(z_lon, z_lat), pitch=0, bearing=0)
 
 
-def town_map(towns: Sequence, *, value: Callable = lambda town: town.backlog, height: int = 520) -> None:
+MAP_LAYERS = ("towns", "town_points")
+"""The ids of the map's clickable layers (outlines and points); a click on either picks the town."""
+
+
+def town_map(towns: Sequence, *, value: Callable = lambda town: town.backlog, height: int = 520,
+             key: str | None = None, drill: Callable[[int], dict | None] | None = None) -> None:
     """Towns shaded by ``value`` (their backlog) on their own outlines, with labels and points.
 
     No base map: offices often have no internet, and the outlines, shading and labels carry
@@ -409,6 +450,9 @@ def town_map(towns: Sequence, *, value: Callable = lambda town: town.backlog, he
     theme map", fetched from Carto's servers; leaving ``map_style`` unset (pydeck's own
     default) and ``map_provider=None`` is what draws no base map and fetches nothing.
     ``towns`` are :class:`data_access.queries.map.TownOnMap`.
+
+    With ``drill`` (and ``key``), a click on a town opens the rows behind its figure:
+    ``drill(the town's agency id)`` gives the ledger's filter (:mod:`ui.drill`).
     """
     placed = [tw for tw in towns if tw.outline or (tw.lon is not None and tw.lat is not None)]
     if not placed:
@@ -423,6 +467,7 @@ def town_map(towns: Sequence, *, value: Callable = lambda town: town.backlog, he
         v = value(tw)
         rows.append(
             {
+                "agency_id": tw.agency_id,
                 "name": html_text(tw.name),  # the tooltip is HTML; the labels below are plain text
                 "text": f"{tw.label}\n{v}",
                 "polygon": outline,
@@ -442,10 +487,11 @@ def town_map(towns: Sequence, *, value: Callable = lambda town: town.backlog, he
         points.extend((p[0], p[1]) for p in r["polygon"])
     outlined = {"stroked": True, "line_width_min_pixels": 2, "pickable": True}  # the towns' shapes and points
     layers = [
-        pdk.Layer("PolygonLayer", [r for r in rows if r["polygon"]], get_polygon="polygon", get_fill_color="fill",
-                  get_line_color=[40, 40, 40], filled=True, **outlined),
+        pdk.Layer("PolygonLayer", [r for r in rows if r["polygon"]], id=MAP_LAYERS[0], get_polygon="polygon",
+                  get_fill_color="fill", get_line_color=[40, 40, 40], filled=True, **outlined),
         pdk.Layer(
-            "ScatterplotLayer", rows, get_position=["lon", "lat"], get_fill_color="point", get_radius="radius",
+            "ScatterplotLayer", rows, id=MAP_LAYERS[1], get_position=["lon", "lat"], get_fill_color="point",
+            get_radius="radius",
             get_line_color=[255, 255, 255],
             radius_units="'pixels'",  # pydeck reads bare strings as accessors: quote constants
             **outlined,
@@ -484,7 +530,14 @@ def town_map(towns: Sequence, *, value: Callable = lambda town: town.backlog, he
         tooltip=tooltip,
         parameters={"clearColor": [0.93, 0.95, 0.97, 1]},
     )
-    st.pydeck_chart(deck, height=height, width="stretch")
+    if drill is None or key is None:
+        st.pydeck_chart(deck, height=height, width="stretch")
+    else:
+        from ui import drill as drilling
+
+        event = st.pydeck_chart(deck, height=height, width="stretch", on_select="rerun",
+                                selection_mode="single-object", key=key)
+        drilling.on_pick(key, event, MAP_LAYERS, lambda town: drill(int(town["agency_id"])))
     legend = "".join(
         f'<span><span class="sw" style="background:rgb{colour}"></span>{low if low == high else f"{low}–{high}"}</span>'
         for (low, high), colour in zip(classes, SHADES)

@@ -38,9 +38,11 @@ class OpenDispute:
     stalled: bool
 
 
-def open_disputes(session: Session, as_of: date, stall_days: int, agency_id: int | None = None) -> list[OpenDispute]:
-    """Disputes open on ``as_of`` (optionally only those ``agency_id`` is a party to), the
-    stalled ones first, then the longest in their stage."""
+def open_disputes(session: Session, as_of: date, stall_days: int, agency_id: int | None = None, *,
+                  stage: str | None = None, stalled: bool | None = None) -> list[OpenDispute]:
+    """Disputes open on ``as_of`` (optionally only those ``agency_id`` is a party to, those in
+    ``stage``, the stalled or the not stalled ones), the stalled ones first, then the longest
+    in their stage."""
     cur = dispute_stage_as_of(as_of)
     handler = aliased(Agency)
     stmt = (
@@ -59,6 +61,8 @@ def open_disputes(session: Session, as_of: date, stall_days: int, agency_id: int
         .join(cur, cur.c.dispute_id == Dispute.id)
         .outerjoin(handler, handler.id == Dispute.interim_handler_id)
     )
+    if stage is not None:
+        stmt = stmt.where(cur.c.stage == stage)
     if agency_id is not None:
         stmt = stmt.where(
             Dispute.id.in_(select(DisputeParty.dispute_id).where(DisputeParty.agency_id == agency_id))
@@ -83,6 +87,8 @@ def open_disputes(session: Session, as_of: date, stall_days: int, agency_id: int
         )
         for r in rows
     ]
+    if stalled is not None:
+        out = [d for d in out if d.stalled == stalled]
     out.sort(key=lambda d: (not d.stalled, -d.days_in_stage, d.number))
     return out
 

@@ -691,10 +691,14 @@ def meeting_decisions(session: Session, meeting_id: int, *, today: date) -> list
 
 
 def open_decisions(session: Session, *, today: date, agency_id: int | None = None,
-                   meeting_id: int | None = None, include_done: bool = False) -> list[DecisionRow]:
+                   meeting_id: int | None = None, include_done: bool = False,
+                   due_to: date | None = None) -> list[DecisionRow]:
     """Decisions under follow-up (督办) across meetings, soonest due first, with lights.
-    ``agency_id`` keeps those the agency leads or helps with."""
+    ``agency_id`` keeps those the agency leads or helps with; ``due_to`` those due on or
+    before that day (the overdue ones included)."""
     where = [Decision.status.in_(("open", "done") if include_done else ("open",))]
+    if due_to is not None:
+        where.append(Decision.due_on <= due_to)
     if meeting_id is not None:
         where.append(Decision.meeting_id == meeting_id)
     if agency_id is not None:

@@ -25,7 +25,7 @@ from data_access.models import Agency, AssistanceRequest, Decision, DecisionAgen
 from data_access.queries.dashboard import LightBounds, agency_label, open_decision, unacknowledged_rows
 from rules.lights import Light
 
-__all__ = ["WaitItem", "WaitList", "MyAgencyView", "my_agency"]
+__all__ = ["WaitItem", "WaitList", "MyAgencyView", "my_agency", "assistance_waiting"]
 
 
 @dataclass(frozen=True)
@@ -133,13 +133,15 @@ def _referrals(session: Session, side, other, agency_id: int, bounds: LightBound
     return WaitList(int(total), int(red), int(yellow), int(green), _items("referral", rows, bounds))
 
 
-def _assists(session: Session, side, other, agency_id: int, bounds: LightBounds, limit: int) -> WaitList:
+def _assists(session: Session, side, other, agency_id: int, bounds: LightBounds, limit: int,
+             light: str | None = None) -> WaitList:
     as_of = bounds.as_of
     where = and_(
         side == agency_id,
         AssistanceRequest.requested_on <= as_of,
         AssistanceRequest.status != "withdrawn",
         or_(AssistanceRequest.answered_on.is_(None), AssistanceRequest.answered_on > as_of),
+        *((bounds.where(AssistanceRequest.due_on, Light(light)),) if light else ()),
     )
     total, red, yellow, green = session.execute(
         select(*_light_counts(AssistanceRequest.due_on, bounds)).where(where)
@@ -219,3 +221,11 @@ def my_agency(session: Session, agency_id: int, bounds: LightBounds, limit: int 
             session, AssistanceRequest.from_agency_id, AssistanceRequest.to_agency_id, agency_id, bounds, limit
         ),
     )
+
+
+def assistance_waiting(session: Session, agency_id: int, bounds: LightBounds, *, light: str | None = None,
+                       limit: int = 200) -> WaitList:
+    """The assistance requests waiting for ``agency_id``'s answer on ``bounds.as_of`` (those
+    with ``light`` only, if given): the rows behind the figures of its page (本单位)."""
+    return _assists(session, AssistanceRequest.to_agency_id, AssistanceRequest.from_agency_id, agency_id, bounds,
+                    limit, light)

@@ -47,6 +47,7 @@ class LedgerFilter:
     to_agency_id: int | None = None
     domain: str | None = None
     status: str | None = None
+    """A status, or several joined by commas (``"sent,accepted"``: not finished)."""
     light: str | None = None
     """``"red"``, ``"yellow"``, ``"green"`` or ``"none"`` (no running deadline), or several
     joined by commas (``"yellow,green"``: not yet overdue)."""
@@ -147,7 +148,7 @@ def _conditions(f: LedgerFilter, bounds: LightBounds) -> list:
     if f.domain:
         cond.append(Referral.domain == f.domain)
     if f.status:
-        cond.append(Referral.status == f.status)
+        cond.append(Referral.status.in_(f.status.split(",")))
     if f.light:
         cond.append(or_(*(_light_condition(lt, bounds) for lt in f.light.split(","))))
     if f.sent_from is not None or f.sent_to is not None:

@@ -32,6 +32,9 @@ def test_a_head_acknowledges_from_the_home_page_in_three_taps(live_app, browser,
         first_card = page.locator("[class*=st-key-kpi_] [data-testid=stMetricValue]").first
         assert first_card.is_visible() and int(first_card.inner_text()) == pending
         assert page.get_by_text("红灯/超期").first.count() or page.get_by_text("绿灯/正常").first.count()
+        # What we owe starts on the first screen: the list's heading and first row, to pick it.
+        box = page.locator("[data-testid=stDataFrame]").first.bounding_box()
+        assert box["y"] + 35 + 35 <= 844, f"the first list starts at y={box['y']:.0f}"
 
         taps = 0
         grid = page.locator("[data-testid=stDataFrame]").first

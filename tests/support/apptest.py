@@ -28,13 +28,14 @@ def open_page(name: str, actor) -> AppTest:
     return at
 
 
-def run_page(name: str, actor, state: dict | None = None, *, timeout: int = 60) -> AppTest:
-    """``pages/<name>.py`` run once as ``actor`` with ``state`` put in the session first;
-    no exception."""
+def run_page(name: str, actor, state: dict | None = None, *, timeout: int = 60, query: dict | None = None) -> AppTest:
+    """``pages/<name>.py`` run once as ``actor`` with ``state`` put in the session first (and
+    ``query`` in the address); no exception."""
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=timeout)
     at.session_state["actor"] = actor
     for key, value in (state or {}).items():
         at.session_state[key] = value
+    at.query_params.update(query or {})
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
