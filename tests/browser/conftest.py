@@ -139,24 +139,30 @@ def new_page(browser):
 POLLING = "[data-testid=jm-projector]"
 
 
-def _wait_idle(page, *, settle_ms: int = 800, timeout_ms: int = 45_000) -> None:
+def _wait_idle(page, *, settle_ms: int = 800, timeout_ms: int = 45_000, drawn_ms: int = 30_000) -> None:
     """Until the script has stopped running and stayed stopped for ``settle_ms`` (on a page
-    that polls, see ``POLLING``: until it has stopped once)."""
+    that polls, see ``POLLING``: until it has stopped once), and its elements are drawn: a
+    script that has finished may leave skeletons while the browser still loads the chart and
+    table code (seconds on a loaded machine with an empty cache). Skeletons still there
+    ``drawn_ms`` after the script stopped are left to the test's own checks."""
     page.wait_for_selector("[data-testid=stApp]", timeout=timeout_ms)
     deadline = time.time() + timeout_ms / 1000
     quiet_since = None
-    while time.time() < deadline:
+    while quiet_since is not None or time.time() < deadline:  # a quiet page ends within drawn_ms
         # Connected first: right after a navigation the page reads "notRunning" before its
         # websocket is up and its first run has started.
         state = page.evaluate(
             "(polling) => { const a = document.querySelector('[data-testid=stApp]');"
             " return a ? [a.getAttribute('data-test-script-state'), !!document.querySelector(polling),"
-            " a.getAttribute('data-test-connection-state')] : [null, false, null]; }",
+            " a.getAttribute('data-test-connection-state'), !!document.querySelector('[data-testid=stSkeleton]')]"
+            " : [null, false, null, false]; }",
             POLLING,
         )
         if state[0] == "notRunning" and state[2] == "CONNECTED":
             quiet_since = quiet_since or time.time()
-            if state[1] or (time.time() - quiet_since) * 1000 >= settle_ms:
+            quiet_ms = (time.time() - quiet_since) * 1000
+            drawn = not state[3] or quiet_ms >= drawn_ms
+            if drawn and (state[1] or quiet_ms >= settle_ms):
                 return
         else:
             quiet_since = None
