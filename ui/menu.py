@@ -84,19 +84,26 @@ def home_url_path(role: str) -> str:
     return "my-agency" if permissions.scope_for(role, "read.cases") == permissions.OWN else "overview"
 
 
+#: The root URL's page: the role's home page under a second, hidden name.
+HOME_ALIAS = "home"
+
+
 def pages_for(role: str) -> dict[str, list]:
-    """``st.navigation`` input for a role: {section: [st.Page, ...]} in menu order."""
+    """``st.navigation`` input for a role: {section: [st.Page, ...]} in menu order.
+
+    Streamlit serves its default page at the root URL only, so a home page marked default
+    would answer its own address (``/my-agency``, which reminders link to and people
+    bookmark) with "page not found". Instead every page keeps its address, and the root URL
+    is a hidden alias of the role's home page."""
     sections: dict[str, list] = {}
     home = home_url_path(role)
     for spec in PAGES:
         if not spec.open_to(role):
             continue
-        page = st.Page(
-            spec.path,
-            title=t(spec.title),
-            icon=spec.icon,
-            url_path=spec.url_path,
-            default=spec.url_path == home,
-        )
+        page = st.Page(spec.path, title=t(spec.title), icon=spec.icon, url_path=spec.url_path)
         sections.setdefault(t(spec.section), []).append(page)
+        if spec.url_path == home:
+            sections[t(spec.section)].append(st.Page(
+                spec.path, title=t(spec.title), icon=spec.icon, url_path=HOME_ALIAS, default=True,
+                visibility="hidden"))
     return sections

@@ -120,6 +120,7 @@ def test_head_lands_on_own_agency_and_cannot_open_admin_pages(live_app, new_page
     assert not set(ADMIN_PATHS) & set(menu_paths(page))
     home = heading(page)
     shot(page, "head-home.png")
+    _answers_its_own_address(page, live_app, wait_idle, "/my-agency", home)
 
     for path in ADMIN_PATHS:
         page.goto(live_app.base + path)
@@ -129,6 +130,24 @@ def test_head_lands_on_own_agency_and_cannot_open_admin_pages(live_app, new_page
         for admin_text in ("用户管理", "新建用户", "工作日历", "规则参数", "操作日志"):
             assert admin_text not in body, f"{path} showed {admin_text!r} to an agency head"
         assert heading(page) == home  # Streamlit serves the head's home page instead
+
+
+def _answers_its_own_address(page, live_app, wait_idle, path: str, home: str) -> None:
+    """The home page at its own address (reminders link to it, people bookmark it), not only
+    at the root URL: the same page, and no "page not found" notice."""
+    page.goto(live_app.base + path)
+    wait_idle(page)
+    assert path_of(page) == path
+    assert heading(page) == home
+    assert page.get_by_text("Page not found").count() == 0, f"{path}: Streamlit said 'page not found'"
+    assert path in menu_paths(page)  # the menu links to the address, not to the root
+
+
+def test_the_chairs_home_answers_its_own_address(live_app, new_page, login, wait_idle):
+    page = new_page()
+    login(page, "/", "chair")
+    assert heading(page) == "总览"
+    _answers_its_own_address(page, live_app, wait_idle, "/overview", "总览")
 
 
 def test_a_deactivated_users_cookie_lets_nobody_in(live_app, new_page, login, wait_idle):
