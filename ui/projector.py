@@ -171,11 +171,21 @@ try {{  // the same showing of the same item: keep the end first drawn
   if (kept) end = kept; else sessionStorage.setItem(k, String(end));
 }} catch (e) {{}}
 const pad = n => String(n).padStart(2, "0");
+const box = document.getElementById("c"), digits = document.getElementById("t");
+let shown = "";
 function tick() {{
   const left = Math.round((end - Date.now()) / 1000), a = Math.abs(left);
-  document.getElementById("t").textContent = (left < 0 ? "+" : "") + pad(Math.floor(a / 60)) + ":" + pad(a % 60);
+  const text = (left < 0 ? "+" : "") + pad(Math.floor(a / 60)) + ":" + pad(a % 60);
+  digits.textContent = text;
   document.getElementById("w").textContent = left < 0 ? {words[1]!r} : {words[0]!r};
-  document.getElementById("c").className = left < 0 ? "over" : "";
+  box.className = left < 0 ? "over" : "";
+  if (text.length !== shown.length) {{  // "+mm:ss", or an hour and more over: shrink to fit the box
+    shown = text;
+    for (let size = 70; size >= 30; size -= 4) {{
+      digits.style.fontSize = size + "vh";
+      if (box.scrollWidth <= box.clientWidth) break;
+    }}
+  }}
 }}
 tick(); setInterval(tick, 250);
 </script></body></html>"""

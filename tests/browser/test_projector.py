@@ -185,3 +185,22 @@ def test_the_chair_runs_todays_meeting(demo_meeting, live_app, new_page, login, 
     # As projector_check.py judges it: every step but at most one within the bound.
     bound = _follow_bound_ms()
     assert sum(ms > bound for ms in follow_ms) <= 1, (follow_ms, bound)
+
+
+@pytest.mark.parametrize("seconds_left", [900, -60, -9387])  # on time, a minute over, 2½ hours over
+def test_the_clock_fits_its_box_however_long_the_overrun(browser, seconds_left):
+    """An item left on screen through a long break shows "+156:27 已超时": the figures shrink to
+    stay inside the clock's box (its size at 1280×720) instead of running past its edges."""
+    from data_access.queries.meetings import Countdown
+    from ui.projector import countdown_html
+
+    page = browser.new_page(viewport={"width": 310, "height": 96})
+    try:
+        page.set_content(countdown_html(Countdown(600, 600 - seconds_left), key=f"fit{seconds_left}"))
+        page.wait_for_timeout(600)
+        box = page.evaluate("() => { const c = document.getElementById('c');"
+                            " return [c.scrollWidth, c.clientWidth, c.innerText]; }")
+        assert box[0] <= box[1], f"the clock {box[2]!r} is wider than its box ({box[0]} > {box[1]} px)"
+        assert ("已超时" in box[2]) == (seconds_left < 0)
+    finally:
+        page.close()
