@@ -7,6 +7,7 @@ where it fails: CI must test both.
 
 Fixtures:
 - ``empty_db``: a fresh database migrated to head, nothing in it; ``DATABASE_URL`` points at it.
+- ``empty_postgres_db``: the same on PostgreSQL only, whatever ``TEST_DATABASES`` says.
 - ``city_db``: the sample city (small, seeded once per session and back end); read only.
 - ``mailbox``: a real SMTP server on loopback, running during the test.
 """
@@ -87,14 +88,32 @@ class Backend:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-@pytest.fixture(scope="session", params=DATABASES)
-def backend(request):
-    kind = request.param
-    pg = request.getfixturevalue("pg_server") if kind == "postgresql" else None
-    b = Backend(kind, pg)
+@pytest.fixture(scope="session")
+def postgres_backend(pg_server):
+    """PostgreSQL databases, for the tests of ``backend`` and for PostgreSQL-only tests."""
+    b = Backend("postgresql", pg_server)
     yield b
     db.reset_engines()
     b.cleanup()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def backend(request):
+    if request.param == "postgresql":
+        yield request.getfixturevalue("postgres_backend")
+        return
+    b = Backend(request.param, None)
+    yield b
+    db.reset_engines()
+    b.cleanup()
+
+
+@pytest.fixture
+def empty_postgres_db(postgres_backend):
+    """Like ``empty_db``, on PostgreSQL only: for what only PostgreSQL promises (SQLite
+    serialises its writers by design)."""
+    with database_at(postgres_backend.new_database()) as engine:
+        yield engine
 
 
 @pytest.fixture

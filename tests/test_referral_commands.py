@@ -19,6 +19,7 @@ from data_access.commands.base import (
 )
 from data_access.db import read_session, write_session
 from data_access.models import AuditEntry, Referral, ReferralEvent
+from data_access.validation import next_number
 from tests.support.entry_world import OBSERVER, OFFICE, TODAY, counts, make_world, valid_referral
 
 
@@ -78,6 +79,10 @@ def test_numbers_continue_after_the_highest_of_the_year_and_restart_each_year(wo
         s.add(Referral(number="YS-2026-legacy", title="旧编号", from_agency_id=world.town,
                        to_agency_id=world.housing, sent_on=date(2026, 3, 1), status="sent"))
     assert cmd.create_referral(OFFICE, **valid_referral(world)).number == "YS-2026-000042"
+    with write_session() as s:  # a number written without the command, above the last one made
+        s.add(Referral(number="YS-2026-000100", title="又一件导入的案件", from_agency_id=world.town,
+                       to_agency_id=world.housing, sent_on=date(2026, 3, 2), status="sent"))
+    assert cmd.create_referral(OFFICE, **valid_referral(world)).number == "YS-2026-000101"
     next_year = valid_referral(world, today=date(2027, 1, 5), discovered_on=date(2027, 1, 4),
                                sent_on=date(2027, 1, 5))
     assert cmd.create_referral(OFFICE, **next_year).number == "YS-2027-000001"
@@ -101,6 +106,38 @@ def test_concurrent_creates_get_distinct_consecutive_numbers(world):
         th.join()
     assert failures == []
     assert sorted(numbers) == [f"YS-2026-{i:06d}" for i in range(1, 13)]
+
+
+@pytest.fixture
+def postgres_world(empty_postgres_db):
+    return make_world()
+
+
+def test_on_postgresql_a_creator_takes_its_number_without_waiting_for_another(postgres_world):
+    """SQLite serialises writers by design; PostgreSQL lets creators write at once, and the
+    number must not queue them (issue 17: a lock held to commit did)."""
+    world = postgres_world
+    # The year's first number makes the prefix's sequence; creators at that moment wait for
+    # that one commit, once a year. From then on nobody waits:
+    assert cmd.create_referral(OFFICE, **valid_referral(world)).number == "YS-2026-000001"
+    taken: list[str] = []
+    with write_session() as first:
+        first_number = next_number(first, Referral, "YS-2026-", 6)
+        first.add(Referral(number=first_number, title="未提交", from_agency_id=world.town,
+                           to_agency_id=world.housing, sent_on=date(2026, 3, 1), status="sent"))
+        first.flush()
+
+        def second_creator() -> None:
+            with write_session() as second:
+                taken.append(next_number(second, Referral, "YS-2026-", 6))
+
+        other = threading.Thread(target=second_creator)
+        other.start()
+        other.join(timeout=10)
+        assert not other.is_alive(), "the second creator waited for the first one's open transaction"
+    assert (first_number, taken) == ("YS-2026-000002", ["YS-2026-000003"])
+    # The second never saved: its number stays unused, and the next one follows it.
+    assert cmd.create_referral(OFFICE, **valid_referral(world)).number == "YS-2026-000004"
 
 
 def test_draft_then_send(world):
