@@ -19,8 +19,9 @@ comes first):
   drawing time is ``benchmarks.browser``'s business.
 - M writers (``benchmarks.load_writes``): threads of this process calling the product's write
   commands (create a referral, acknowledge, report the result, close, request assistance,
-  answer it) with one engine, as another app process does, each write marked so it can be
-  found afterwards.
+  answer it) sharing one engine (one pool of connections), as the sessions of another app
+  process do (``--engine-per-writer``: one each), each write marked so it can be found
+  afterwards.
 
 Afterwards every write reported saved must be in the database exactly once and no refused one
 may have left anything. Prints one JSON line (as ``python -m benchmarks`` does); exits 1 when
@@ -44,7 +45,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
@@ -54,9 +55,12 @@ from urllib.parse import urlsplit
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from data_access import db
+
 from benchmarks.app_server import ROOT, DidNotStart, app_env, free_port, start_app, wait_healthy
+from benchmarks.browser import _busiest_head as busiest_head
 from benchmarks.load_pages import COOKIE, ROUNDS, Visit, reader
-from benchmarks.load_writes import Workload, load_heads, verify, writer
+from benchmarks.load_writes import Verdict, Workload, Write, load_heads, verify, writer
 from benchmarks.projector_follow import percentile
 
 
@@ -160,7 +164,8 @@ class LoadSampler:
                 "end": round(self.samples[-1], 2), "mean": round(statistics.mean(self.samples), 2)}
 
 
-def run_load(base: str, cookies: dict[str, str], head: str, work: Workload, args) -> tuple[list[Visit], dict, float]:
+def run_load(base: str, cookies: dict[str, str], head: str, work: Workload, engines: list, args
+             ) -> tuple[list[Visit], dict, float]:
     """Readers and writers until ``--seconds`` pass or ``--max-writes`` are made."""
     visits: list[Visit] = []
     users = [("chair", ROUNDS["chair"]), (head, ROUNDS["head"])]
@@ -168,8 +173,8 @@ def run_load(base: str, cookies: dict[str, str], head: str, work: Workload, args
                                 args=(base, cookies[users[i % 2][0]], users[i % 2][1], work.stop, visits,
                                       args.page_timeout, i // 2))
                for i in range(args.readers)]
-    threads += [threading.Thread(target=writer, args=(work, i, args.random_seed, args.pause), daemon=True,
-                                 name=f"writer-{i}")
+    threads += [threading.Thread(target=writer, args=(work, engines[i % len(engines)], i, args.random_seed, args.pause),
+                                 daemon=True, name=f"writer-{i}")
                 for i in range(args.writers)]
     sampler = LoadSampler(work.stop)
     started = time.perf_counter()
@@ -190,38 +195,52 @@ def _p(values: list[float], q: float) -> float | None:
     return round(percentile(values, q), 3) if values else None
 
 
-def _by(items, key, value) -> dict[str, list[float]]:
+def _seconds_by(items, key) -> dict[str, list[float]]:
     groups: dict[str, list[float]] = defaultdict(list)
     for item in items:
-        groups[key(item)].append(value(item))
+        groups[key(item)].append(item.seconds)
     return dict(sorted(groups.items()))
 
 
-def report(args, database_url: str, referrals: int, visits: list[Visit], work: Workload, verdict, load: dict,
+def _count_by(items, key) -> dict[str, int]:
+    return dict(sorted(Counter(key(item) for item in items).items()))
+
+
+def page_figures(visits: list[Visit]) -> dict:
+    done = [v for v in visits if v.ok]
+    seconds = [v.seconds for v in done]
+    return {"page_p50": _p(seconds, 0.5), "page_p95": _p(seconds, 0.95), "pages": len(done),
+            "page_errors": len(visits) - len(done),
+            "page_p50_by_page": {k: _p(v, 0.5) for k, v in _seconds_by(done, lambda v: v.page).items()}}
+
+
+def write_figures(writes: list[Write]) -> dict:
+    ok = [w for w in writes if w.outcome == "ok"]
+    seconds = [w.seconds for w in ok]
+    by_command = _seconds_by(ok, lambda w: w.command)
+    return {"write_p50": _p(seconds, 0.5), "write_p95": _p(seconds, 0.95), "writes": len(ok),
+            "refused": sum(w.outcome == "refused" for w in writes),
+            "errors": sum(w.outcome == "error" for w in writes),
+            "write_p50_by_command": {k: _p(v, 0.5) for k, v in by_command.items()},
+            "write_p95_by_command": {k: _p(v, 0.95) for k, v in by_command.items()},
+            "writes_by_command": {k: len(v) for k, v in by_command.items()},
+            "refused_by_kind": _count_by([w for w in writes if w.outcome == "refused"], lambda w: w.detail),
+            "errors_by_kind": _count_by([w for w in writes if w.outcome == "error"], lambda w: w.detail.split("(")[0])}
+
+
+def report(args, referrals: int, visits: list[Visit], writes: list[Write], verdict: Verdict, load: dict,
            elapsed: float) -> dict:
-    pages = [v.seconds for v in visits if v.ok]
-    ok = [w for w in work.writes if w.outcome == "ok"]
-    errors = [w for w in work.writes if w.outcome == "error"]
-    page_errors = [v for v in visits if not v.ok]
+    """The run's JSON line."""
+    examples = (verdict.examples + [f"{w.command}: {w.detail}" for w in writes if w.outcome == "error"][:3]
+                + [f"{v.page}: {v.detail}" for v in visits if not v.ok][:3])
     return {
-        "name": "load", "database": make_url(database_url).get_backend_name(),
-        "referrals": referrals, "readers": args.readers, "writers": args.writers, "pause": args.pause,
+        "name": "load", "database": make_url(args.database_url).get_backend_name(), "referrals": referrals,
+        "readers": args.readers, "writers": args.writers, "pause": args.pause,
+        "writer_engines": "each" if args.engine_per_writer else "one",
         "seconds": round(elapsed, 1), "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "page_p50": _p(pages, 0.5), "page_p95": _p(pages, 0.95), "pages": len(pages),
-        "page_errors": len(page_errors),
-        "page_p50_by_page": {k: _p(v, 0.5) for k, v in _by([v for v in visits if v.ok], lambda v: v.page,
-                                                           lambda v: v.seconds).items()},
-        "write_p50": _p([w.seconds for w in ok], 0.5), "write_p95": _p([w.seconds for w in ok], 0.95),
-        "writes": len(ok), "refused": sum(w.outcome == "refused" for w in work.writes), "errors": len(errors),
+        **page_figures(visits), **write_figures(writes),
         "lost": verdict.lost, "duplicated": verdict.duplicated, "refused_left": verdict.refused_left,
-        "write_p50_by_command": {k: _p(v, 0.5) for k, v in _by(ok, lambda w: w.command, lambda w: w.seconds).items()},
-        "write_p95_by_command": {k: _p(v, 0.95) for k, v in _by(ok, lambda w: w.command, lambda w: w.seconds).items()},
-        "writes_by_command": {k: len(v) for k, v in _by(ok, lambda w: w.command, lambda w: 0).items()},
-        "refused_by_kind": {k: len(v) for k, v in _by([w for w in work.writes if w.outcome == "refused"],
-                                                      lambda w: w.detail, lambda w: 0).items()},
-        "load_average_1m": load,
-        "examples": verdict.examples + [f"{w.command}: {w.detail}" for w in errors[:3]]
-        + [f"{v.page}: {v.detail}" for v in page_errors[:3]],
+        "load_average_1m": load, "examples": examples,
     }
 
 
@@ -246,6 +265,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--page-timeout", type=float, default=120, help="seconds a page may take before it counts as an error")
     parser.add_argument("--pause", type=float, default=0.0,
                         help="seconds each writer waits between its writes (default: none, as fast as it can)")
+    parser.add_argument("--engine-per-writer", action="store_true",
+                        help="each writer its own engine (connection pool), as if each were its own app process;"
+                             " by default they share one, as the sessions of one app process do")
     parser.add_argument("--random-seed", type=int, default=1)
     args = parser.parse_args(argv)
     if args.readers < 0 or args.writers < 0 or args.seconds <= 0 or (args.max_writes is not None and args.max_writes < 1):
@@ -253,29 +275,33 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    from data_access import db
-    from benchmarks.browser import _busiest_head
+def measure(args, engine, engines) -> dict:
+    """The run, from the sign-ins to the check of the writes: its JSON line."""
+    heads, referrals = load_heads(engine), count_referrals(engine)
+    head = busiest_head(args.database_url) if args.readers else ""
+    work = Workload(heads, f"LD{secrets.token_hex(3)}", args.max_writes, threading.Event())
+    # Without readers no app is needed: the writers go to the database directly.
+    with app_at(args.database_url, args.app_url) if args.readers else nullcontext("") as base:
+        cookies = login_cookies(base, ["chair", head]) if args.readers else {}
+        visits, load, elapsed = run_load(base, cookies, head, work, engines, args)
+    verdict = verify(engine, work.tag, work.writes)
+    return report(args, referrals, visits, work.writes, verdict, load, elapsed)
 
+
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     check_loopback(args.database_url, args.app_url)
     _stop_on_sigterm()
     engine = db.make_engine(args.database_url)
+    engines = [db.make_engine(args.database_url) for _ in range(args.writers)] if args.engine_per_writer else [engine]
     try:
-        heads, referrals = load_heads(engine), count_referrals(engine)
-        head = _busiest_head(args.database_url) if args.readers else ""
-        work = Workload(engine, heads, f"LD{secrets.token_hex(3)}", args.max_writes, threading.Event())
-        with app_at(args.database_url, args.app_url) if args.readers else nullcontext("") as base:
-            cookies = login_cookies(base, ["chair", head]) if args.readers else {}
-            visits, load, elapsed = run_load(base, cookies, head, work, args)
-        verdict = verify(engine, work.tag, work.writes)
+        line = measure(args, engine, engines)
     finally:
-        engine.dispose()
-    line = report(args, args.database_url, referrals, visits, work, verdict, load, elapsed)
+        for each in {engine, *engines}:
+            each.dispose()
     print(json.dumps(line, ensure_ascii=False), flush=True)
     bad = line["lost"] or line["duplicated"] or line["refused_left"] or line["errors"]
     return 1 if bad else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

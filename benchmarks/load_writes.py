@@ -78,9 +78,8 @@ class Pooled:
 
 @dataclass
 class Workload:
-    """What the writers share: the engine, the heads by agency, the pool, the attempts."""
+    """What the writers share: the heads by agency, the pool of records, the attempts."""
 
-    engine: Engine
     heads: dict[int, Actor]
     tag: str
     max_writes: int | None
@@ -138,22 +137,22 @@ def load_heads(engine: Engine) -> dict[int, Actor]:
     return heads
 
 
-def _create(work: Workload, rng: random.Random, command: str, marker: str) -> tuple[object, Pooled]:
+def _create(work: Workload, engine: Engine, rng: random.Random, command: str, marker: str) -> tuple[object, Pooled]:
     sender, receiver = rng.sample(sorted(work.heads), 2)
     actor, today = work.heads[sender], date.today()
     if command == "create_referral":
         saved = referrals.create_referral(
             actor, title=f"负载测试 {marker}", from_agency_id=sender, to_agency_id=receiver, discovered_on=today,
-            approved_by="负载测试", sent_on=today, engine=work.engine)
+            approved_by="负载测试", sent_on=today, engine=engine)
         return saved, Pooled("referral", saved.id, saved.version, saved.status, sender, receiver)
     saved = assistance.request_assistance(
         actor, kind="appraisal", subject=f"负载测试 {marker}", from_agency_id=sender, to_agency_id=receiver,
-        requested_on=today, engine=work.engine)
+        requested_on=today, engine=engine)
     return saved, Pooled("assistance", saved.id, saved.version, saved.status, sender, receiver)
 
 
-def _advance(work: Workload, item: Pooled, command: str, marker: str):
-    today, engine, v = date.today(), work.engine, item.version
+def _advance(work: Workload, engine: Engine, item: Pooled, command: str, marker: str):
+    today, v = date.today(), item.version
     receiver, sender = work.heads[item.receiver], work.heads[item.sender]
     if command == "acknowledge_referral":
         return referrals.acknowledge_referral(receiver, item.id, outcome="accepted", ack_on=today, reason=marker,
@@ -179,7 +178,7 @@ def _timed(command: str, marker: str, call: Callable[[], tuple[object, Pooled | 
     return Write(command, marker, time.perf_counter() - started, "ok", saved.id), (saved, item)
 
 
-def write_once(work: Workload, rng: random.Random, marker: str) -> None:
+def write_once(work: Workload, engine: Engine, rng: random.Random, marker: str) -> None:
     """One write: a new record, or the next step of one from the pool."""
     roll, command = rng.random(), "advance"
     for name, weight in CHOICES:
@@ -191,23 +190,23 @@ def write_once(work: Workload, rng: random.Random, marker: str) -> None:
     if command == "advance" and item is None:
         command = "create_referral"
     if item is None:
-        write, result = _timed(command, marker, lambda: _create(work, rng, command, marker))
+        write, result = _timed(command, marker, lambda: _create(work, engine, rng, command, marker))
     else:
         command = NEXT_STEP[(item.kind, item.status)]
-        write, result = _timed(command, marker, lambda: (_advance(work, item, command, marker), item))
+        write, result = _timed(command, marker, lambda: (_advance(work, engine, item, command, marker), item))
     if result:
         saved, pooled = result
         work.saved(pooled, saved.version, saved.status)
     work.record(write)
 
 
-def writer(work: Workload, number: int, seed: int, pause_s: float = 0.0) -> None:
-    """A writer's loop until the run stops, ``pause_s`` between its writes."""
+def writer(work: Workload, engine: Engine, number: int, seed: int, pause_s: float = 0.0) -> None:
+    """A writer's loop on ``engine`` until the run stops, ``pause_s`` between its writes."""
     rng = random.Random(seed * 1000 + number)
     serial = 0
     while not work.stop.is_set() and work.claim_slot():
         serial += 1
-        write_once(work, rng, f"{work.tag}-{number:02d}-{serial:05d}")
+        write_once(work, engine, rng, f"{work.tag}-{number:02d}-{serial:05d}")
         work.stop.wait(pause_s)
 
 
