@@ -225,7 +225,8 @@ def write_figures(writes: list[Write]) -> dict:
             "write_p95_by_command": {k: _p(v, 0.95) for k, v in by_command.items()},
             "writes_by_command": {k: len(v) for k, v in by_command.items()},
             "refused_by_kind": _count_by([w for w in writes if w.outcome == "refused"], lambda w: w.detail),
-            "errors_by_kind": _count_by([w for w in writes if w.outcome == "error"], lambda w: w.detail.split("(")[0])}
+            "errors_by_kind": _count_by([w for w in writes if w.outcome == "error"],
+                                       lambda w: f"{w.command}: {w.detail.split('(')[0]}")}
 
 
 def report(args, referrals: int, visits: list[Visit], writes: list[Write], verdict: Verdict, load: dict,

@@ -180,12 +180,8 @@ def _timed(command: str, marker: str, call: Callable[[], tuple[object, Pooled | 
 
 def write_once(work: Workload, engine: Engine, rng: random.Random, marker: str) -> None:
     """One write: a new record, or the next step of one from the pool."""
-    roll, command = rng.random(), "advance"
-    for name, weight in CHOICES:
-        if roll < weight:
-            command = name
-            break
-        roll -= weight
+    names, weights = zip(*CHOICES)
+    command = rng.choices(names, weights)[0]
     item = work.pick(rng) if command == "advance" else None
     if command == "advance" and item is None:
         command = "create_referral"

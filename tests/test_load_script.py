@@ -1,6 +1,7 @@
 """The load script (issue #17, item 7) runs end to end, small, on each back end: it starts the
 app, reads pages over the app's WebSocket and writes through the commands, and finds every
-saved write exactly once. It signs in through Chromium, hence the ``browser`` mark."""
+saved write exactly once. The end-to-end run signs in through Chromium, hence its ``browser``
+mark."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from benchmarks import load
+from benchmarks.load_writes import Write, load_heads, verify
 from benchmarks.projector_follow import CHROMIUM
+from data_access import db
+from data_access.commands import referrals
 from tests.support.databases import seeded_city
-
-pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = {"name", "database", "readers", "writers", "seconds", "page_p50", "page_p95", "pages", "page_errors",
@@ -38,6 +41,7 @@ def _run(*args: str, timeout_s: float = 240) -> subprocess.CompletedProcess:
                           text=True, timeout=timeout_s, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+@pytest.mark.browser
 def test_a_small_load_reads_pages_and_loses_no_write(backend):
     _require_chromium()
     url = seeded_city(backend, "load_city", scale=0.2, random_seed=7)
@@ -77,3 +81,28 @@ def test_anything_off_loopback_is_refused_plainly(url, app):
 def test_loopback_names_are_accepted():
     load.check_loopback("postgresql+psycopg://postgres@127.0.0.1:5432/jm", "http://localhost:8501")
     assert load.is_loopback("::1") and not load.is_loopback("192.0.2.7")
+
+
+def test_the_check_finds_a_lost_a_duplicated_and_a_left_write(backend):
+    """The check is not vacuous: a write reported saved and missing, one found twice, and a
+    refused one that left its marker are each counted."""
+    engine = db.make_engine(seeded_city(backend, "load_check", scale=0.05, random_seed=7))
+    try:
+        heads = load_heads(engine)
+        sender, receiver = sorted(heads)[:2]
+
+        def create(marker: str) -> int:
+            return referrals.create_referral(
+                heads[sender], title=f"负载测试 {marker}", from_agency_id=sender, to_agency_id=receiver,
+                discovered_on=date.today(), approved_by="负载测试", sent_on=date.today(), engine=engine).id
+
+        twice = create("LDtest-00-00002")
+        create("LDtest-00-00002")
+        left = create("LDtest-00-00003")
+        writes = [Write("create_referral", "LDtest-00-00001", 0.1, "ok", 10**6),
+                  Write("create_referral", "LDtest-00-00002", 0.1, "ok", twice),
+                  Write("create_referral", "LDtest-00-00003", 0.1, "refused", left)]
+        verdict = verify(engine, "LDtest", writes)
+    finally:
+        engine.dispose()
+    assert (verdict.lost, verdict.duplicated, verdict.refused_left) == (1, 1, 1), verdict.examples
