@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ BUSY = DatabaseProblem(
 def is_busy(exc: BaseException) -> bool:
     """Whether ``exc`` says only that another writer held the database too long: trying the
     same write again later can succeed."""
+    if isinstance(exc, PoolTimeout):  # every connection of this process is in use by others
+        return True
     orig = getattr(exc, "orig", None) or exc
     lowered = str(orig).lower()
     return any(w in lowered for w in _BUSY_WORDS) or _sqlstate(orig) in _BUSY_STATES

@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, String, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -403,8 +404,9 @@ _CHANGED_UNDERNEATH = ("该记录刚被其他用户修改，您的保存未执�
 
 
 class Busy(CommandError):
-    """Another writer held the database for longer than a write waits (and the retries of
-    :func:`run_write` did not get through): nothing was saved, trying again later can work."""
+    """Another writer held the database, or other sessions every connection of this process,
+    for longer than a write waits (and the retries of :func:`run_write` did not get through):
+    nothing was saved, trying again later can work."""
 
     def __init__(self):
         super().__init__(health.BUSY.pair)
@@ -428,7 +430,7 @@ def unit_of_work(engine: Engine | None = None, uow: Session | None = None) -> It
                 yield uow
     except StaleDataError:
         raise StaleEdit(_CHANGED_UNDERNEATH) from None
-    except OperationalError as exc:
+    except (OperationalError, PoolTimeout) as exc:
         if health.is_busy(exc):
             raise Busy() from None
         raise
@@ -467,7 +469,7 @@ def run_write(
                 raise CommandError(_CLASH) from None
         except StaleDataError:
             raise StaleEdit(_CHANGED_UNDERNEATH) from None
-        except OperationalError as exc:
+        except (OperationalError, PoolTimeout) as exc:
             if not health.is_busy(exc):
                 raise
             if not busy_waits:

@@ -15,6 +15,7 @@ import threading
 from datetime import date
 
 import pytest
+from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
 from data_access import db, health, schema
@@ -86,6 +87,24 @@ def test_a_command_in_its_own_unit_of_work_is_refused_plainly_too(busy_world):
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_write_that_finds_every_connection_in_use_is_refused_plainly_too(busy_world):
+    """Many sessions of one app process share its pool of connections; one that waited its
+    time for a free connection is busy, not a raw "QueuePool limit … reached"."""
+    world, _, path = busy_world
+    one = create_engine(f"sqlite:///{path}", pool_size=1, max_overflow=0, pool_timeout=0.2,
+                        connect_args={"check_same_thread": False})
+    db._configure_sqlite(one, 150)
+    before = counts()
+    try:
+        with one.connect():  # another session's request, holding the only connection
+            with pytest.raises(Busy):
+                _request(world, one)
+        assert counts() == before
+        assert _request(world, one).number  # the connection free again, the same write goes through
+    finally:
+        one.dispose()
 
 
 class _PgError(Exception):
