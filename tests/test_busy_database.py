@@ -89,6 +89,36 @@ def test_a_command_in_its_own_unit_of_work_is_refused_plainly_too(busy_world):
         other.close()
 
 
+def test_writers_of_one_process_queue_in_turn_and_one_kept_waiting_is_refused_plainly(busy_world):
+    """Within a process, writers of a SQLite file queue on a lock of their own before SQLite's;
+    one that waited past the busy timeout there gets the same plain refusal, nothing saved."""
+    world, short, _ = busy_world
+    inside, leave = threading.Event(), threading.Event()
+
+    def long_writer() -> None:
+        with db.write_session(short):
+            inside.set()
+            leave.wait(10)
+
+    holder = threading.Thread(target=long_writer)
+    holder.start()
+    inside.wait(10)
+    before = counts()
+    try:
+        with pytest.raises(Busy):
+            _request(world, short)
+        assert counts() == before
+        waiting = threading.Thread(target=lambda: _request(world, db.make_engine(str(short.url))))
+        waiting.start()  # an engine with the product's 30 s: it waits its turn instead
+        leave.set()
+        waiting.join(10)
+        assert not waiting.is_alive()
+    finally:
+        leave.set()
+        holder.join()
+    assert counts()["assistance_requests"] == before["assistance_requests"] + 1
+
+
 def test_a_write_that_finds_every_connection_in_use_is_refused_plainly_too(busy_world):
     """Many sessions of one app process share its pool of connections; one that waited its
     time for a free connection is busy, not a raw "QueuePool limit … reached"."""
