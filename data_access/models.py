@@ -104,6 +104,8 @@ class Referral(Versioned, Base):
         # without a result (result_on NULL or later) are small sets found through these.
         Index("ix_referrals_ack_on", "ack_on"),
         Index("ix_referrals_outcome_result", "ack_outcome", "result_on"),
+        # Results reported in a period, per agency (the period's metrics).
+        Index("ix_referrals_result_on", "result_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
