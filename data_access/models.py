@@ -106,6 +106,9 @@ class Referral(Versioned, Base):
         Index("ix_referrals_outcome_result", "ack_outcome", "result_on"),
         # Results reported in a period, per agency (the period's metrics).
         Index("ix_referrals_result_on", "result_on"),
+        # An agency's page: what it awaits or owes as of a day, not its whole history.
+        Index("ix_referrals_to_ack", "to_agency_id", "ack_on", "sent_on"),
+        Index("ix_referrals_from_ack", "from_agency_id", "ack_on", "sent_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
