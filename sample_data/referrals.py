@@ -54,6 +54,10 @@ REFERRALS_PER_SCALE = 3000
 #: The most referrals one year of history holds: a city's busy year (and the benchmark's
 #: million). Beyond it the referrals are a province's, spread over several years.
 YEAR_VOLUME = 1_000_000
+#: A province's referrals per year: under the 999,999 that the six-digit serials of a
+#: calendar year allow (YS-2026-000123), with room for a calendar year that straddles two
+#: of the seeder's 365-day years (measured: 1,004,719 in one at 1,000,000 a year).
+PROVINCE_YEAR_VOLUME = 900_000
 #: Rows generated and written at a time: bounds memory whatever the scale.
 CHUNK = 50_000
 MAX_DRAFTS = 200
@@ -90,8 +94,9 @@ def _pool(values) -> np.ndarray:
 
 
 def history_years(n: int) -> int:
-    """Years of sending that ``n`` referrals span: one per ``YEAR_VOLUME`` begun."""
-    return max(1, math.ceil(n / YEAR_VOLUME))
+    """Years of sending that ``n`` referrals span: one up to ``YEAR_VOLUME``, else one per
+    ``PROVINCE_YEAR_VOLUME`` begun."""
+    return 1 if n <= YEAR_VOLUME else math.ceil(n / PROVINCE_YEAR_VOLUME)
 
 
 def _trend(days: int) -> np.ndarray:

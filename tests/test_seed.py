@@ -567,8 +567,16 @@ def test_returned_referrals_without_history_are_sent_again(empty_db, monkeypatch
     assert counts["referral_events"] == _count(empty_db, ReferralEvent)
 
 
+def test_years_of_history_by_volume():
+    years = referrals_module.history_years
+    assert years(3_000) == years(1_000_000) == 1  # a city, up to the benchmark's million
+    assert years(1_000_001) == 2 and years(10_000_000) == 12  # a province, 900,000 a year at most
+
+
 def test_a_province_spreads_over_several_years(empty_db, monkeypatch):
-    monkeypatch.setattr(referrals_module, "YEAR_VOLUME", 100)  # pretend 300 referrals is a province
+    # Pretend 300 referrals is a province, 100 a year.
+    monkeypatch.setattr(referrals_module, "YEAR_VOLUME", 100)
+    monkeypatch.setattr(referrals_module, "PROVINCE_YEAR_VOLUME", 100)
     seed_city(empty_db, scale=0.1, random_seed=8, as_of=AS_OF)
     referrals = [r for r in _rows(empty_db, Referral) if r.sent_on]
     sent = [r.sent_on for r in referrals]
