@@ -33,7 +33,7 @@ import sqlite3
 import time as _time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 from sqlalchemy import Connection, Engine, func, insert, inspect, select, text
@@ -208,7 +208,7 @@ def seed_city(
                 writer = BulkWriter(conn)
 
                 # The platform went live when the history begins.
-                live_since = datetime.combine(as_of - timedelta(days=history_days), datetime.min.time()).replace(hour=9)
+                live_since = datetime.combine(as_of - timedelta(days=history_days), time(9))
                 counts["agencies"] = _write_agencies(conn, city, live_since)
                 counts["users"] = _write_users(conn, city, password_hash, live_since) if demo_users else 0
                 counts["responsibilities"] = sample_list.write_list(
@@ -217,7 +217,8 @@ def seed_city(
                     live_since)
                 report(0.03, "成员单位和演示用户 / agencies and demo users")
 
-                grid = DayGrid(cal, as_of - timedelta(days=history_days - 1 + 150), as_of + timedelta(days=400),
+                first_day = as_of - timedelta(days=history_days - 1 + 150)  # room for discoveries
+                grid = DayGrid(cal, first_day, as_of + timedelta(days=400),
                                text_values=writer.text_values)
                 generator = ReferralGenerator(city, grid, cal, settings, as_of, n_referrals, rng_profile,
                                               rng_referrals)
