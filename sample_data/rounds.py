@@ -32,7 +32,7 @@ def resend_some(
     """Send a few returned referrals again; returns (rounds archived, history rows written).
     A referral written without history (very large scales) gets none here either."""
     r = Referral.__table__
-    # Only the ids of all of them (a few percent of the referrals): the rows of the picked.
+    # The ids of every candidate (a few percent of all referrals), the rows of the picked only.
     returned = conn.execute(
         select(r.c.id)
         .where(r.c.status == "returned", r.c.ack_on.is_not(None), r.c.ack_on < as_of - timedelta(days=3))
