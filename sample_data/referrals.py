@@ -1,4 +1,5 @@
-"""A year of referrals and their history, generated a column at a time with numpy.
+"""A year of referrals (several at a province's scale) and their history, generated a
+column at a time with numpy.
 
 No ORM object is made per referral: each chunk of rows is a set of numpy arrays (day
 indices into a :class:`~sample_data.day_grid.DayGrid`, agency indices, codes), turned into
@@ -11,17 +12,20 @@ The story each row tells, in order (every later date is only kept if it is on or
    town → town, 3 % suspected crimes (涉嫌犯罪) to the police. The domain decides which
    department (``content.DOMAIN_DEPARTMENTS``); bigger towns refer more.
 2. **When.** Sent days follow the seasons (fewer around the Spring Festival, more in early
-   summer) and a mild upward trend, almost only on working days. The discovery date lies
-   k working days before sending: within the limit for most, later for agencies that are
-   slack (each agency has its own punctuality), badly late for a few. Urgent referrals
-   carry times, and the 24-hour rule is judged on them.
+   summer) and a mild upward trend, almost only on working days. Up to ``YEAR_VOLUME``
+   referrals span the year ending on ``as_of``; more span :func:`history_years` years,
+   the earlier ones level at the last year's average, so the last year looks the same.
+   The discovery date lies k working days before sending: within the limit for most,
+   later for agencies that are slack (each agency has its own punctuality), badly late for
+   a few. Urgent referrals carry times, and the 24-hour rule is judged on them.
 3. **The answer.** The receiver acknowledges k working days after sending (for suspected
    crimes, calendar days): on time for most, late for some, badly late for a few, and a
    few are never answered, so the overdue board is never empty. Outcomes are mostly 受理,
    some 不予受理 or 退回 with a reason.
 4. **Result and closing.** Accepted referrals report a result after a few weeks (longer
    for some); most are then closed by the sender. Declined and returned ones are mostly
-   closed too.
+   closed too. In a province's earlier years (before the last 365 days) every referral
+   was answered and closed long ago: the loose ends are the last year's, as in one city.
 
 Each status change also becomes a ``referral_events`` row (who, when, from, to).
 """
@@ -29,6 +33,7 @@ Each status change also becomes a ``referral_events`` row (who, when, from, to).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -46,6 +51,13 @@ from sample_data.day_grid import N_MORNING, SLOTS, DayGrid
 
 #: Referrals generated per unit of ``scale`` (scale 333 is about a million).
 REFERRALS_PER_SCALE = 3000
+#: The most referrals one year of history holds: a city's busy year (and the benchmark's
+#: million). Beyond it the referrals are a province's, spread over several years.
+YEAR_VOLUME = 1_000_000
+#: A province's referrals per year: under the 999,999 that the six-digit serials of a
+#: calendar year allow (YS-2026-000123), with room for a calendar year that straddles two
+#: of the seeder's 365-day years (measured: 1,004,719 in one at 1,000,000 a year).
+PROVINCE_YEAR_VOLUME = 900_000
 #: Rows generated and written at a time: bounds memory whatever the scale.
 CHUNK = 50_000
 MAX_DRAFTS = 200
@@ -81,6 +93,46 @@ def _pool(values) -> np.ndarray:
     return np.array(list(values), dtype=object)
 
 
+def history_years(n: int) -> int:
+    """Years of sending that ``n`` referrals span: one up to ``YEAR_VOLUME``, else one per
+    ``PROVINCE_YEAR_VOLUME`` begun."""
+    return 1 if n <= YEAR_VOLUME else math.ceil(n / PROVINCE_YEAR_VOLUME)
+
+
+def _trend(days: int) -> np.ndarray:
+    """Daily weights of the trend: a mild rise over the last 365 days, and level at that
+    year's average (1.0) before it, so every year holds about as many referrals."""
+    last_year = np.linspace(0.9, 1.1, min(days, 365))
+    return np.concatenate([np.ones(days - len(last_year)), last_year])
+
+
+class SendingPlan:
+    """The sorted sending day and yearly serial of every referral, a slice at a time.
+
+    Only the count per day is kept (a few thousand numbers, not one per referral), so the
+    memory stays the same at any scale; slice ``[a, b)`` equals that slice of
+    ``np.repeat(days, counts)``.
+    """
+
+    def __init__(self, days: np.ndarray, counts: np.ndarray, years: np.ndarray):
+        self.days, self.years = days, years
+        self.ends = np.cumsum(counts)  # one past each day's last referral
+        self.total = int(self.ends[-1])
+        # Position of the first referral of each day's calendar year: serials restart there.
+        starts = self.ends - counts
+        self.year_starts = starts[np.searchsorted(years, years)]
+
+    def slice(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """(sending day indices as int32, serials within the year) of positions start..stop-1."""
+        position = np.arange(start, stop)
+        day = np.searchsorted(self.ends, position, side="right")
+        return self.days[day].astype(np.int32), position - self.year_starts[day] + 1
+
+    def count_in_year(self, year: int) -> int:
+        in_year = self.years == year
+        return int(self.ends[in_year][-1] - self.year_starts[in_year][0])
+
+
 class ReferralGenerator:
     """Generates and writes ``n`` sent referrals (plus a few drafts) ending on ``as_of``."""
 
@@ -99,7 +151,8 @@ class ReferralGenerator:
         self.rng = rng
         g = grid
         self.as_idx = g.idx(as_of)
-        self.start_idx = g.idx(as_of - timedelta(days=364))
+        self.start_idx = g.idx(as_of - timedelta(days=365 * history_years(n) - 1))
+        self.last_year_idx = g.idx(as_of - timedelta(days=364))
 
         n_ag = len(city.agencies)
         towns = city.towns
@@ -174,16 +227,15 @@ class ReferralGenerator:
         return json.dumps(items, ensure_ascii=False) if self.grid.text_values else items
 
     # ------------------------------------------------------------------ the run
-    def sent_days(self) -> np.ndarray:
-        """The sending day of every referral, sorted (so numbers follow the calendar)."""
+    def sending_plan(self) -> SendingPlan:
+        """How many referrals are sent on each day, in calendar order (so numbers follow it)."""
         g = self.grid
         window = np.arange(self.start_idx, self.as_idx + 1)
         month = np.array([g.day(i).month for i in window])
         factor = np.vectorize(MONTH_FACTOR.get)(month)
-        trend = np.linspace(0.9, 1.1, len(window))
-        w = factor * trend * np.where(g.work[window], 1.0, REST_DAY_FACTOR)
+        w = factor * _trend(len(window)) * np.where(g.work[window], 1.0, REST_DAY_FACTOR)
         counts = self.rng.multinomial(self.n, w / w.sum())
-        return np.repeat(window, counts).astype(np.int32)
+        return SendingPlan(window, counts, g.year[window])
 
     def run(
         self,
@@ -197,30 +249,26 @@ class ReferralGenerator:
         ``events_from``: write history rows only for referrals sent on or after this day
         (None: for all).
         """
-        sent = self.sent_days()
-        years = self.grid.year[sent]
+        plan = self.sending_plan()
         events_from_idx = -1 if events_from is None else self.grid.idx(max(events_from, self.grid.first))
         n_events = 0
         next_event = 1
-        for start in range(0, len(sent), CHUNK):
-            chunk = sent[start:start + CHUNK]
-            # Serial within the year of sending: position minus the year's first position.
-            serial = np.arange(start, start + len(chunk)) - np.searchsorted(years, years[start:start + CHUNK]) + 1
+        for start in range(0, plan.total, CHUNK):
+            chunk, serial = plan.slice(start, min(start + CHUNK, plan.total))
             rows, events = self._chunk(chunk, start, serial, events_from_idx, next_event)
             writer.write(Referral.__table__, REFERRAL_COLUMNS, rows)
             written = writer.write(ReferralEvent.__table__, EVENT_COLUMNS, events)
             n_events += written
             next_event += written
-            progress(min(1.0, (start + len(chunk)) / max(1, len(sent))))
-        as_year = self.as_of.year
-        drafts_serial_from = int(np.count_nonzero(years == as_year)) + 1
+            progress(min(1.0, (start + len(chunk)) / max(1, plan.total)))
+        drafts_serial_from = plan.count_in_year(self.as_of.year) + 1
         # A few drafts, capped so that even a million referrals in one calendar year keep
         # six-digit serials.
         n_drafts = min(MAX_DRAFTS, max(3, round(self.n * 0.002)))
-        rows, events = self._drafts(n_drafts, len(sent) + 1, drafts_serial_from, next_event)
+        rows, events = self._drafts(n_drafts, plan.total + 1, drafts_serial_from, next_event)
         writer.write(Referral.__table__, REFERRAL_COLUMNS, rows)
         n_events += writer.write(ReferralEvent.__table__, EVENT_COLUMNS, events)
-        return len(sent) + n_drafts, n_drafts, n_events
+        return plan.total + n_drafts, n_drafts, n_events
 
     # ------------------------------------------------------------------ one chunk
     def _parties(self, m: int):
@@ -315,7 +363,9 @@ class ReferralGenerator:
             ack_due + rng.integers(1, 8, size=m),
         )
         ack = np.where(crime, crime_ack, g.forward(sent, k_ack))
-        never = rng.random(m) < 0.002 + 0.02 * (1 - self.ack_ontime[to])
+        # Sent before the last year: settled long ago (the draws stay, so one year is unchanged).
+        settled = sent < self.last_year_idx
+        never = (rng.random(m) < 0.002 + 0.02 * (1 - self.ack_ontime[to])) & ~settled
         acked = ~(never & (sent <= as_idx - 25)) & (ack <= as_idx)
         ack = np.where(acked, ack, -1)
         r = rng.random(m)
@@ -343,7 +393,7 @@ class ReferralGenerator:
         closed_on = g.roll(np.where(outcome == ACCEPTED, result, ack) + rng.integers(1, 21, size=m))
         closed = (
             acked
-            & (rng.random(m) < close_share)
+            & ((rng.random(m) < close_share) | settled)
             & (closed_on <= as_idx)
             & (reported | (outcome != ACCEPTED))
         )

@@ -32,7 +32,16 @@ def resend_some(
     """Send a few returned referrals again; returns (rounds archived, history rows written).
     A referral written without history (very large scales) gets none here either."""
     r = Referral.__table__
-    returned = [
+    # The ids of every candidate (a few percent of all referrals), the rows of the picked only.
+    returned = conn.execute(
+        select(r.c.id)
+        .where(r.c.status == "returned", r.c.ack_on.is_not(None), r.c.ack_on < as_of - timedelta(days=3))
+        .order_by(r.c.id)
+    ).scalars().all()
+    if not returned:
+        return 0, 0
+    n = min(len(returned), max(RESEND_MIN, min(RESEND_MAX, round(len(returned) * RESEND_SHARE))))
+    picked = [
         row._asdict()
         for row in conn.execute(
             select(*(r.c[f] for f in (
@@ -41,14 +50,10 @@ def resend_some(
                 "send_due_on", "send_due_at", "ack_due_on", "ack_due_provisional", "ack_on",
                 "ack_outcome", "ack_reason", "ack_workdays", "round_no", "status", "updated_by",
             )))
-            .where(r.c.status == "returned", r.c.ack_on.is_not(None), r.c.ack_on < as_of - timedelta(days=3))
+            .where(r.c.id.in_(rng.sample(returned, n)))
             .order_by(r.c.id)
         )
     ]
-    if not returned:
-        return 0, 0
-    n = min(len(returned), max(RESEND_MIN, min(RESEND_MAX, round(len(returned) * RESEND_SHARE))))
-    picked = sorted(rng.sample(returned, n), key=lambda row: row["id"])
     next_event = (conn.execute(select(func.max(ReferralEvent.id))).scalar() or 0) + 1
     next_round = (conn.execute(select(func.max(ReferralRound.id))).scalar() or 0) + 1
     # Who sent and who answered each (from its history): they act again in the new round.
@@ -102,5 +107,6 @@ def resend_some(
             next_event += 1
     if rounds:
         conn.execute(insert(ReferralRound.__table__), rounds)
+    if events:  # none when every picked referral was written without history
         conn.execute(insert(ReferralEvent.__table__), events)
     return len(rounds), len(events)

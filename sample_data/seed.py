@@ -12,6 +12,7 @@ What it writes is described in ``sample_data/README.md``. The essentials:
 - **Synthetic, and labelled so**: an invented county-level city; its name carries 示例.
 - **A live picture**: a year of data ending on ``as_of`` (default: today), plus the next
   meeting a couple of weeks ahead, so the dashboards always have something current to show.
+  Past a million referrals, several years of them (``referrals.history_years``).
 - **Deterministic**: the same ``random_seed`` and ``as_of`` give the same rows (numpy's
   ``Generator`` and ``random.Random``, each seeded from ``random_seed``; no global random
   state; every collection iterated in a fixed order). Only the password hash (bcrypt
@@ -21,6 +22,7 @@ What it writes is described in ``sample_data/README.md``. The essentials:
 - **Fast**: one transaction; referrals and their history are generated in numpy chunks and
   bulk-loaded (raw ``executemany`` on SQLite, ``COPY`` on PostgreSQL), so a million
   referrals load in well under two minutes on two cores (see the README for measurements).
+  Nothing held in memory grows with the number of referrals.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import sqlite3
 import time as _time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 from sqlalchemy import Connection, Engine, func, insert, inspect, select, text
@@ -64,7 +66,7 @@ from sample_data.content import CITY_NAME
 from sample_data.day_grid import DayGrid
 from sample_data import responsibilities as sample_list
 from sample_data import rounds as sample_rounds
-from sample_data.referrals import REFERRALS_PER_SCALE, ReferralGenerator
+from sample_data.referrals import REFERRALS_PER_SCALE, ReferralGenerator, history_years
 from sample_data.workflow import Workflow
 
 __all__ = [
@@ -173,7 +175,8 @@ def seed_city(
     them exists); the office then creates real accounts.
 
     ``scale`` multiplies the number of referrals (``REFERRALS_PER_SCALE`` per unit, about
-    3,000 a year; 333 gives about a million); assistance requests follow at about a tenth
+    3,000 a year; 333 gives about a million, more span several years: see
+    ``referrals.history_years``); assistance requests follow at about a tenth
     (capped), disputes grow with the square root, meetings and operations stay as they are.
     ``as_of`` is the last day of the data (default today). ``progress(fraction, message)``
     is called as the work advances. Raises :class:`SeedRefused` when the database already
@@ -184,6 +187,7 @@ def seed_city(
     report: Progress = progress or (lambda fraction, message: None)
     started = _time.perf_counter()
     n_referrals = referral_count(scale)
+    history_days = 365 * history_years(n_referrals)
 
     report(0.0, "准备示例城市 / preparing the sample city")
     city = load_city()
@@ -203,8 +207,8 @@ def seed_city(
                     settings, cal = load_rules(session)
                 writer = BulkWriter(conn)
 
-                # The platform went live a year before the data ends.
-                live_since = datetime.combine(as_of - timedelta(days=365), datetime.min.time()).replace(hour=9)
+                # The platform went live when the history begins.
+                live_since = datetime.combine(as_of - timedelta(days=history_days), time(9))
                 counts["agencies"] = _write_agencies(conn, city, live_since)
                 counts["users"] = _write_users(conn, city, password_hash, live_since) if demo_users else 0
                 counts["responsibilities"] = sample_list.write_list(
@@ -213,7 +217,8 @@ def seed_city(
                     live_since)
                 report(0.03, "成员单位和演示用户 / agencies and demo users")
 
-                grid = DayGrid(cal, as_of - timedelta(days=364 + 150), as_of + timedelta(days=400),
+                first_day = as_of - timedelta(days=history_days - 1 + 150)  # room for discoveries
+                grid = DayGrid(cal, first_day, as_of + timedelta(days=400),
                                text_values=writer.text_values)
                 generator = ReferralGenerator(city, grid, cal, settings, as_of, n_referrals, rng_profile,
                                               rng_referrals)

@@ -41,6 +41,7 @@ from data_access.passwords import verify_password
 from data_access.rulebook import load_rules
 from data_access.stored_deadlines import assistance_deadline_fields, referral_deadline_fields
 from rules import deadlines, lifecycle
+from sample_data import referrals as referrals_module
 from sample_data import seed as seed_module
 from sample_data.city import AGENCIES_CSV, TOWNS_GEOJSON
 from sample_data.content import CITY_NAME
@@ -554,6 +555,43 @@ def test_history_limited_to_recent_referrals_at_very_large_scale(empty_db, monke
         ).scalars().all()
         assert sent_on and all(d is None or d >= cutoff for d in sent_on)
         assert conn.execute(select(func.count()).where(Referral.sent_on < cutoff)).scalar_one() > 0
+
+
+def test_returned_referrals_without_history_are_sent_again(empty_db, monkeypatch):
+    """At very large scales the old referrals have no history rows; sending some of them
+    again writes their rounds and no history (it once wrote an empty batch and failed)."""
+    monkeypatch.setattr(seed_module, "FULL_HISTORY_MAX", 100)
+    monkeypatch.setattr(seed_module, "EVENT_DAYS_AT_LARGE_SCALE", 0)
+    counts = seed_city(empty_db, scale=0.1, random_seed=6, as_of=AS_OF)
+    assert counts["referral_rounds"] > 0
+    assert counts["referral_events"] == _count(empty_db, ReferralEvent)
+
+
+def test_years_of_history_by_volume():
+    years = referrals_module.history_years
+    assert years(3_000) == years(1_000_000) == 1  # a city, up to the benchmark's million
+    assert years(1_000_001) == 2 and years(10_000_000) == 12  # a province, 900,000 a year at most
+
+
+def test_a_province_spreads_over_several_years(empty_db, monkeypatch):
+    # Pretend 300 referrals is a province, 100 a year.
+    monkeypatch.setattr(referrals_module, "YEAR_VOLUME", 100)
+    monkeypatch.setattr(referrals_module, "PROVINCE_YEAR_VOLUME", 100)
+    seed_city(empty_db, scale=0.1, random_seed=8, as_of=AS_OF)
+    referrals = [r for r in _rows(empty_db, Referral) if r.sent_on]
+    sent = [r.sent_on for r in referrals]
+    years_back = Counter((AS_OF - d).days // 365 for d in sent)
+    assert set(years_back) == {0, 1, 2}
+    # The earlier years are settled; what is still open was sent in the last one.
+    assert all(r.status == "closed" for r in referrals if (AS_OF - r.sent_on).days >= 365)
+    assert any(r.status != "closed" for r in referrals)
+    assert all(0.25 < n / len(sent) < 0.42 for n in years_back.values())  # about as many each year
+    live_since = min(a.created_at for a in _rows(empty_db, Agency)).date()
+    assert live_since <= min(sent) and (AS_OF - live_since).days == 3 * 365
+    by_year = defaultdict(list)
+    for r in _rows(empty_db, Referral):
+        by_year[r.number[3:7]].append(int(r.number[8:]))
+    assert all(sorted(serials) == list(range(1, len(serials) + 1)) for serials in by_year.values())
 
 
 def _assert_bulk_load_undone(engine) -> None:
