@@ -354,8 +354,8 @@ def next_number(session: Session, model, prefix: str, width: int) -> str:
     each other (issue 17: 460 ms at the median with 20 writers); a sequence per prefix hands
     out serials without waiting (the year's first number makes the sequence, and creators at
     that moment wait for that one commit). The price: a save that fails after taking its
-    number leaves that number unused. The unique constraint on ``number`` plus :func:`run_write`'s retry
-    catches the rare race with a number written by hand meanwhile.
+    number leaves that number unused. The unique constraint on ``number`` plus
+    :func:`run_write`'s retry catches the rare race with a number written by hand meanwhile.
     """
     column = model.__table__.c.number
     if session.get_bind().dialect.name == "postgresql":
